@@ -1,0 +1,34 @@
+# Quick start: `make run` (set up, review the bundled example) and `make test` (set up, run every test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export NO_PROXY := 127.0.0.1,localhost
+export no_proxy := 127.0.0.1,localhost
+
+.PHONY: run test eval bench fixtures clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+# nianbao exits 1 when the report has errors: that is a finished review, not a failed run.
+run: $(STAMP)
+	$(BIN)/nianbao review examples/jinling_2022.txt --no-llm || [ $$? -eq 1 ]
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+eval: $(STAMP)
+	$(BIN)/nianbao eval
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_benchmarks.py
+
+fixtures: $(STAMP)
+	$(BIN)/python scripts/make_fixtures.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,72 @@
+"""Legacy Word/WPS/RTF: converted to .docx by LibreOffice (headless), then read as .docx."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .document import Document
+from .docx_loader import load_docx
+from .errors import LoadError
+
+DEFAULT_TIMEOUT = 60.0
+_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf"}
+
+
+def load_legacy(data: bytes, name: str) -> Document:
+    suffix = Path(name).suffix.lower()
+    if suffix not in _SUFFIXES:  # LibreOffice sniffs the content, the suffix only picks a first guess
+        suffix = ".rtf" if data.startswith(b"{\\rtf") else ".doc"
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as tmp:
+        source = Path(tmp) / f"input{suffix}"
+        source.write_bytes(data)
+        convert([source], "docx", Path(tmp))
+        converted = source.with_suffix(".docx")
+        if not converted.is_file():
+            raise LoadError("LibreOffice 未能把该文件转换为 .docx（文件可能已损坏，或不是 Word/WPS 文档）")
+        document = load_docx(converted.read_bytes())
+    document.format = "doc"
+    return document
+
+
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        raise LoadError("需要 LibreOffice（soffice）才能读取 .doc/.wps 文件，但本机未安装")
+    return found
+
+
+def timeout() -> float:
+    try:
+        value = float(os.environ.get("NIANBAO_SOFFICE_TIMEOUT", DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
+def convert(sources: list[Path], target: str, outdir: Path) -> None:
+    """``soffice --convert-to target`` into ``outdir``; LoadError on a missing soffice, failure or timeout.
+
+    Each call gets its own profile: runs sharing one fail silently (rc=1, no output).
+    """
+    limit = timeout()
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-profile-") as profile:
+        command = [soffice(), "--headless", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
+                   "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
+        # own session, so a timeout can kill soffice.bin and its helpers, not just the launcher
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            returncode = process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):  # it may have exited just now
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise LoadError(f"LibreOffice 转换超时（超过 {limit:g} 秒），已终止；可调大 NIANBAO_SOFFICE_TIMEOUT") from None
+    if returncode != 0:
+        raise LoadError(f"LibreOffice 转换失败（退出码 {returncode}），文件可能已损坏或格式不受支持")

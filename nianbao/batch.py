@@ -1,0 +1,110 @@
+"""Reviewing many files: folders walked recursively, the deterministic half in worker processes,
+last year's report paired by issuer, narratives concurrently (bounded), results in input order."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.errors import LoadError
+from extractors.extract import Extraction
+from extractors.normalize import fold
+
+from .config import Config
+from .models import Review
+from .review import Analysis, NarrativeReviewer, analyze_bytes, finish
+
+REPORT_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".rtf"}
+
+
+@dataclass
+class Outcome:
+    path: str
+    review: Review | None = None
+    error: str | None = None  # one line: why the file could not be reviewed
+
+    @property
+    def status(self) -> int:
+        if self.error is not None:
+            return 2
+        return 1 if self.review.verdict == "fail" else 0
+
+
+def collect(paths: list[str]) -> list[str]:
+    """Files as given; folders walked recursively for report-like files, in a stable order."""
+    out: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out += sorted(str(f) for f in p.rglob("*")
+                          if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not f.name.startswith("."))
+        else:
+            out.append(raw)
+    return out
+
+
+def analyze_path(path: str, config: Config) -> Analysis | str:
+    """Never raises: an unreadable input becomes its one-line reason."""
+    try:
+        p = Path(path)
+        if not p.exists():
+            return "文件不存在"
+        if p.is_dir():
+            return "是目录，不是文件"
+        if p.stat().st_size > config.max_bytes:
+            return f"文件过大（{p.stat().st_size / 1048576:.1f} MB，上限 {config.max_size_mb:g} MB）"
+        return analyze_bytes(p.read_bytes(), path, config)
+    except LoadError as exc:
+        return str(exc)
+    except PermissionError:
+        return "没有读取权限"
+    except Exception as exc:  # a bug must cost one file, never the batch or a traceback
+        return f"内部错误，无法审阅（{exc.__class__.__name__}）；请把该文件报告给维护者"
+
+
+def issuer_key(ex: Extraction) -> str | None:
+    if not ex.meta.issuer:
+        return None
+    return re.sub(r"(人民政府|管理委员会|管委会)$", "", fold(ex.meta.issuer))
+
+
+def _previous_of(analyses: list[Analysis]) -> dict[int, Extraction]:
+    by_key = {(issuer_key(a.ex), a.ex.meta.year): a.ex for a in analyses if issuer_key(a.ex) and a.ex.meta.year}
+    return {i: by_key[(issuer_key(a.ex), a.ex.meta.year - 1)] for i, a in enumerate(analyses)
+            if a.ex.meta.year and (issuer_key(a.ex), a.ex.meta.year - 1) in by_key}
+
+
+def _analyses(paths: list[str], config: Config, jobs: int, tick: Callable[[], None]) -> Iterator[Analysis | str]:
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield analyze_path(path, config)
+            tick()
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for result in pool.map(analyze_path, paths, [config] * len(paths), chunksize=4):
+            yield result
+            tick()
+
+
+def review_paths(paths: list[str], config: Config, jobs: int = 1, narrative: NarrativeReviewer | None = None,
+                 previous: Extraction | None = None, tick: Callable[[], None] = lambda: None) -> list[Outcome]:
+    results = list(_analyses(paths, config, jobs, tick))
+    analyses = [r for r in results if isinstance(r, Analysis)]
+    pairs = _previous_of(analyses)
+    previous_for = {id(a): pairs.get(i, previous) for i, a in enumerate(analyses)}
+
+    def finish_one(a: Analysis) -> Review:
+        return finish(a, config, previous_for[id(a)], narrative)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # the narrative waits on the network
+        reviews = dict(zip((id(a) for a in analyses), pool.map(finish_one, analyses)))
+    return [Outcome(path, error=r) if isinstance(r, str) else Outcome(path, review=reviews[id(r)])
+            for path, r in zip(paths, results)]
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

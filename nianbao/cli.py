@@ -1,0 +1,156 @@
+"""``nianbao`` command line (spec review-output.md). Importing this module must stay cheap:
+langchain, openai and slack are imported only by the commands that use them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .config import Config, ConfigError, load_config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="nianbao：政府信息公开工作年度报告审阅工具")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"nianbao: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def _config(path: Optional[Path]) -> Config:
+    from .rules import REGISTRY
+
+    try:
+        config = load_config(path)
+        config.check_rule_ids(set(REGISTRY))
+        return config
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _narrative(no_llm: bool):
+    from .narrative import make_reviewer
+
+    return make_reviewer(no_llm=no_llm)
+
+
+@app.command()
+def review(
+    paths: Annotated[list[str], typer.Argument(help="报告文件或文件夹（递归）", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式")] = Format.text,
+    no_llm: Annotated[bool, typer.Option("--no-llm", help="不调用大模型，叙述部分用启发式检查")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="并行审阅的报告数")] = 1,
+    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")] = None,
+    previous: Annotated[Optional[Path], typer.Option("--previous", help="同一机关上一年度的报告（跨年核对）")] = None,
+    max_size_mb: Annotated[Optional[float], typer.Option("--max-size-mb", help="单个文件大小上限（MB）")] = None,
+) -> None:
+    """审阅报告：表格勾稽、结构、日期、联系方式、个人信息和叙述部分。退出码：0 无错误，1 有错误，2 无法读取。"""
+    from .batch import analyze_path, collect, review_paths
+    from .render import text as text_render
+    from .render.markdown import render as render_markdown
+
+    cfg = _config(config)
+    if max_size_mb is not None:
+        cfg = cfg.model_copy(update={"max_size_mb": max_size_mb})
+    files = collect(paths)
+    if not files:
+        _fail("没有找到可审阅的报告文件（支持 .txt .md .docx .pdf .html .doc .wps）")
+    prior = None
+    if previous is not None:
+        result = analyze_path(str(previous), cfg)
+        if isinstance(result, str):
+            _fail(f"{previous}: {result}")
+        prior = result.ex
+    narrative = _narrative(no_llm)
+    out = Console(highlight=False, soft_wrap=format != Format.text)
+    with _progress(len(files)) as tick:
+        outcomes = review_paths(files, cfg, jobs, narrative, prior, tick)
+    for o in outcomes:
+        if o.error:
+            err.print(f"nianbao: {o.path}: {o.error}", markup=False)
+    reviews = [o.review for o in outcomes if o.review]
+    if format == Format.json:
+        data = [r.to_json_dict() for r in reviews]
+        sys.stdout.write(json.dumps(data[0] if len(files) == 1 and data else data, ensure_ascii=False, indent=2) + "\n")
+    elif format == Format.markdown:
+        sys.stdout.write("\n---\n\n".join(render_markdown(r) for r in reviews))
+    else:
+        for r in reviews:
+            text_render.render(r, out)
+    if len(files) > 1:
+        _summary(outcomes)
+    raise typer.Exit(max(o.status for o in outcomes))
+
+
+class _progress:
+    """A progress bar on a terminal for batches; nothing when stderr is not a TTY."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total > 1 and err.is_terminal:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=err, transient=True)
+            self.bar.start()
+            task = self.bar.add_task("审阅中", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.stop()
+
+
+def _summary(outcomes) -> None:
+    counts = {"pass": 0, "warn": 0, "fail": 0}
+    for o in outcomes:
+        if o.review:
+            counts[o.review.verdict] += 1
+    unreadable = sum(1 for o in outcomes if o.error)
+    err.print(f"共 {len(outcomes)} 份：通过 {counts['pass']}，有警告 {counts['warn']}，不通过 {counts['fail']}，"
+              f"无法读取 {unreadable}", markup=False)
+
+
+@app.command()
+def rules(rule_id: Annotated[Optional[str], typer.Argument(help="规则编号，例如 t3-balance-mismatch")] = None) -> None:
+    """列出全部规则，或解释一条规则。"""
+    from .rules import REGISTRY
+    from .rules.registry import DETECTIONS
+
+    out = Console(highlight=False)
+    if rule_id is None:
+        width = max(len(r) for r in REGISTRY)
+        for r in sorted(REGISTRY.values(), key=lambda r: r.id):
+            out.print(f"{r.id:<{width}}  {r.severity:<7}  {r.detection:<3}  {r.summary}", markup=False)
+        return
+    rule = REGISTRY.get(rule_id)
+    if rule is None:
+        close = [r for r in REGISTRY if rule_id in r]
+        _fail(f"没有规则「{rule_id}」" + (f"；是否指：{', '.join(close)}" if close else "；nianbao rules 列出全部规则"))
+    out.print(f"{rule.id}  （{rule.severity}，{'第' + rule.part + '部分' if rule.part else '全文'}，"
+              f"{DETECTIONS[rule.detection]}）\n", markup=False)
+    out.print(rule.doc, markup=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("nianbao: 已中断")
+        sys.exit(130)

@@ -1,0 +1,34 @@
+"""All rules, registered in one place (``REGISTRY``), and the engine that runs them."""
+
+from __future__ import annotations
+
+from extractors.extract import Extraction
+
+from ..config import Config
+from ..models import Finding, Location
+from . import (  # noqa: F401  (importing registers the rules)
+    contact_rules, cross_year_rules, date_rules, narrative_rules, section6_rules, structure_rules,
+    table_rules, text_rules,
+)
+from .context import Context
+from .registry import REGISTRY, Hit, Rule
+
+__all__ = ["REGISTRY", "Rule", "run_rules", "to_finding"]
+
+
+def to_finding(rule: Rule, hit: Hit, ctx: Context, source: str = "rule") -> Finding:
+    severity = ctx.config.severity.get(rule.id) or hit.severity or rule.severity
+    page = hit.page if hit.page is not None else ctx.pages.get(hit.line) if hit.line else None
+    return Finding(rule=rule.id, severity=severity, part=hit.part or rule.part or ctx.ex.part_of(hit.line),
+                   message=hit.message, evidence=hit.evidence,
+                   location=Location(line=hit.line, page=page, cell=hit.cell), source=source)
+
+
+def run_rules(ex: Extraction, config: Config | None = None, previous: Extraction | None = None) -> list[Finding]:
+    ctx = Context(ex, config or Config(), previous)
+    findings = []
+    for rule in REGISTRY.values():
+        if rule.check is None or rule.id in ctx.config.disable:
+            continue
+        findings += [to_finding(rule, hit, ctx) for hit in rule.check(ctx)]
+    return findings

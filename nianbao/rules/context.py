@@ -1,0 +1,46 @@
+"""What a check sees: the extraction, the configuration and, when known, last year's report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from extractors.document import Paragraph
+from extractors.extract import Extraction
+from extractors.tables import CellRef
+
+from ..config import Config
+
+
+@dataclass
+class Context:
+    ex: Extraction
+    config: Config = field(default_factory=Config)
+    previous: Extraction | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.ex.meta.year
+
+    @property
+    def cells(self) -> dict[str, CellRef]:
+        return self.ex.tables.cells
+
+    def value(self, address: str) -> int | float | None:
+        return self.ex.tables.value(address)
+
+    def part(self, numeral: str) -> list[Paragraph]:
+        return self.ex.part_paragraphs(numeral)
+
+    @cached_property
+    def narrative(self) -> list[Paragraph]:
+        return self.ex.narrative
+
+    @cached_property
+    def pages(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for block in self.ex.doc.blocks:
+            for item in (block.cells() if hasattr(block, "cells") else [block]):
+                if item.page is not None:
+                    out[item.line] = item.page
+        return out

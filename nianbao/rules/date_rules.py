@@ -1,0 +1,128 @@
+"""Dates: statistics period, signature date and deadline, vague time references (§1.1, §2.6)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .context import Context
+from .registry import Hit, rule
+
+_VAGUE = re.compile(r"截[至止]目前|截[至止]今|目前为止|至今为止")
+
+
+def _fmt(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@rule("statistics-period-missing", "warning")
+def period_missing(ctx: Context):
+    """报告没有说明统计期限（应为 Y年1月1日至12月31日）。
+
+    What it checks: a sentence such as 「本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止」.
+    Why: the period tells the reader what the figures cover (四川 DB51/T 2660—2019 §2.1).
+    Example: 全文未找到统计期限的说明.
+    """
+    if ctx.ex.meta.period is None:
+        yield Hit("未找到统计期限的说明（应写明统计期限自 Y年1月1日起至 Y年12月31日止）")
+
+
+@rule("statistics-period-wrong", "error")
+def period_wrong(ctx: Context):
+    """统计期限不是报告年度的 1月1日至12月31日，或与标题年份不一致。
+
+    What it checks: the stated period equals Y-01-01 … Y-12-31 for the report year Y.
+    Why: a wrong period is usually a date left over from another year's report.
+    Example: 标题为 2024 年度，统计期限写为 2023年1月1日至2023年12月31日.
+    """
+    period, year = ctx.ex.meta.period, ctx.year
+    if period is None or year is None:
+        return
+    start, end = period.start.value, period.end.value
+    if start is None or end is None:
+        bad = period.start if start is None else period.end
+        yield Hit(f"统计期限中的日期「{bad.text}」不存在", evidence=bad.text, line=bad.line)
+    elif (start, end) != (date(year, 1, 1), date(year, 12, 31)):
+        yield Hit(f"统计期限为 {_fmt(start)} 至 {_fmt(end)}，应为 {year}年1月1日至{year}年12月31日",
+                  evidence=f"{period.start.text}至{period.end.text}", line=period.start.line)
+
+
+def deadline_of(ctx: Context) -> date | None:
+    """条例第四十九条: 1月31日 for departments (and, by local notice, townships); 3月31日 for a
+    县级以上人民政府's own report. Both configurable."""
+    if ctx.year is None:
+        return None
+    issuer = ctx.ex.meta.issuer or ""
+    own_government = issuer.endswith("人民政府") and not re.search(r"[镇乡]人民政府$|街道", issuer)
+    month_day = ctx.config.government_deadline if own_government else ctx.config.deadline
+    month, day = (int(x) for x in month_day.split("-"))
+    return date(ctx.year + 1, month, day)
+
+
+@rule("report-date-invalid", "error")
+def date_invalid(ctx: Context):
+    """落款日期早于统计期末，或不在报告年度的次年。
+
+    What it checks: the signature date is in Y+1 (a 2024 report is signed in 2025).
+    Why: a report cannot be signed before the year it reports on has ended; usually the
+    previous year's date was left in place.
+    Example: 2024 年度报告落款「2024年1月10日」.
+    """
+    signed, year = ctx.ex.meta.signed_on, ctx.year
+    if signed is None or year is None:
+        return
+    if signed.value is None:
+        yield Hit(f"落款日期「{signed.text}」不存在", evidence=signed.text, line=signed.line)
+    elif signed.value.year != year + 1:
+        when = "早于统计期末" if signed.value <= date(year, 12, 31) else "晚于次年"
+        yield Hit(f"落款日期 {_fmt(signed.value)} {when}：{year} 年度报告应在 {year + 1} 年发布",
+                  evidence=signed.text, line=signed.line)
+
+
+@rule("report-published-late", "warning")
+def published_late(ctx: Context):
+    """落款日期（或网页发布日期）晚于法定发布期限。
+
+    What it checks: the date against the deadline of 条例第四十九条: 1月31日 of Y+1 for
+    departments and (by default) townships, 街道 and 管委会; 3月31日 for a 县级以上人民政府's own
+    report. Both are configurable (``deadline``, ``government-deadline``).
+    Why: late publication is an accountability matter under the 2021 format.
+    Example: 落款 2025年2月15日，晚于期限 2025年1月31日.
+    """
+    deadline = deadline_of(ctx)
+    signed = ctx.ex.meta.signed_on
+    published = ctx.ex.doc.published_on
+    if deadline is None:
+        return
+    if signed and signed.value and signed.value.year == deadline.year and signed.value > deadline:
+        yield Hit(f"落款日期 {_fmt(signed.value)} 晚于发布期限 {_fmt(deadline)}", evidence=signed.text, line=signed.line)
+    elif published and date.fromisoformat(published) > deadline:
+        yield Hit(f"网页发布日期 {published} 晚于发布期限 {_fmt(deadline)}", evidence=published)
+
+
+@rule("report-date-missing", "info")
+def date_missing(ctx: Context):
+    """报告没有落款日期，无法据文本判断是否按期发布。
+
+    What it checks: a date line (Arabic or Chinese numerals) at the end of the report.
+    Why: without it the deadline of 条例第四十九条 cannot be checked from the text.
+    Example: 报告以第六部分正文结束，没有落款.
+    """
+    if ctx.ex.meta.signed_on is None:
+        yield Hit("报告末尾没有落款日期，无法据文本核对是否按期发布", part=None)
+
+
+@rule("vague-time-reference", "info")
+def vague_time(ctx: Context):
+    """正文用「截至目前」「目前为止」代替统计期末。
+
+    What it checks: 截至目前 / 截止目前 / 目前为止 / 至今为止 in the narrative.
+    Why: the figures must refer to the period end (Y年12月31日), not to the day of writing.
+    Example: 「截至目前，微信信息发布量1846条」.
+    """
+    for para in ctx.narrative:
+        m = _VAGUE.search(para.text)
+        if m:
+            start = max(0, m.start() - 5)
+            yield Hit(f"「{m.group(0)}」时间指向不明，应写明截至 {ctx.year or 'Y'}年12月31日",
+                      evidence=para.text[start:m.end() + 20], line=para.line)

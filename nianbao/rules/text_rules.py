@@ -1,0 +1,78 @@
+"""Rules over the narrative text: numbers against the tables, truncation, conversion artefacts."""
+
+from __future__ import annotations
+
+from extractors.normalize import ORDINAL_RE, fold
+from extractors.parts import PART_NUMERALS
+
+from ..claims import mismatch_message, regex_claims
+from .context import Context
+from .registry import Hit, rule
+
+_TERMINAL = tuple("。！？；;!?：:…”」）)》")
+_ARTIFACTS = {
+    "bookmark": "Word 书签标记「[bookmark: …]」",
+    "truncated-header": "表头文字被截断",
+    "truncated-note": "表三左上角说明文字被截断",
+    "wrapped-label": "行标签被拆成两行",
+}
+
+
+@rule("narrative-table-mismatch", "warning", detection="D+L")
+def narrative_table(ctx: Context):
+    """正文中的数字与表格不一致（§4.4：收到申请、办结、结转、复议、诉讼、制发文件、许可处罚强制）。
+
+    What it checks: numbers stated in the narrative (found by pattern here, and by the LLM when
+    one is configured) against the table cells they describe — compared by code. 「主动公开文件3条」
+    is not 「制发行政规范性文件3件」: only explicit wording is taken.
+    Why: the narrative and the tables must tell the same story; a mismatch means one is wrong.
+    Example: 第 11 行称收到/受理申请 26 件，但表三「一、本年新收…」「总计」列为 25.
+    """
+    seen: set[tuple[str, int]] = set()
+    for claim in regex_claims(ctx.narrative):
+        message = mismatch_message(claim, ctx.ex.tables)
+        if message and (claim.metric, claim.value) not in seen:
+            seen.add((claim.metric, claim.value))
+            yield Hit(message, evidence=claim.quote, line=claim.line)
+
+
+def _is_heading(text: str) -> bool:
+    folded = fold(text)
+    return bool(ORDINAL_RE.match(folded)) or any(folded.startswith(n + "、") for n in PART_NUMERALS)
+
+
+@rule("truncated-sentence", "info", detection="D+L")
+def truncated_sentence(ctx: Context):
+    """一段正文没有句末标点就结束，下一行是标题（句子被截断）。
+
+    What it checks: a narrative paragraph of at least 20 characters that is not itself a heading,
+    ends without closing punctuation and is followed by a heading (or ends the report).
+    Why: usually text lost when the report was pasted or converted.
+    Example: 「…主要局限于文字和图片」之后直接是「（二）改进措施」.
+    """
+    paragraphs = [p for p in ctx.narrative if ctx.ex.meta.signature_line is None or p.line < ctx.ex.meta.signature_line]
+    for para, following in zip(paragraphs, paragraphs[1:]):
+        text = para.text.rstrip()
+        if len(text) >= 20 and not _is_heading(text) and not text.endswith(_TERMINAL) and _is_heading(following.text):
+            yield Hit(f"第 {para.line} 行的句子没有结束就转入下一标题，疑似被截断：「…{text[-20:]}」",
+                      evidence=text[-40:], line=para.line)
+
+
+@rule("conversion-artifact", "info")
+def conversion_artifact(ctx: Context):
+    """文本中残留转换痕迹：Word 书签标记、被截断的表头、被拆成两行的行标签。
+
+    What it checks: ``[bookmark: …]`` tokens, table headers cut short (「结果」 for 「结果纠正」), the
+    truncated corner note of table 三, row labels wrapped over two lines. They are removed or
+    joined before any other check, so they never cause a false finding.
+    Why: not a publication defect unless visible on the published page — check the original.
+    Example: 第 399 行「[bookmark: OLE_LINK16]…」.
+    """
+    by_kind: dict[str, list] = {}
+    for artifact in [*ctx.ex.doc.artifacts, *ctx.ex.tables.artifacts]:
+        by_kind.setdefault(artifact.kind, []).append(artifact)
+    for kind, found in by_kind.items():
+        lines = "、".join(str(a.line) for a in found[:6]) + ("等" if len(found) > 6 else "")
+        yield Hit(f"{_ARTIFACTS[kind]}（第 {lines} 行），已在分析前清除；请核对发布页面是否可见",
+                  evidence=found[0].text[:80], line=found[0].line)
+
