@@ -22,7 +22,7 @@ def load_legacy(data: bytes, name: str) -> Document:
     suffix = Path(name).suffix.lower()
     if suffix not in _SUFFIXES:  # LibreOffice sniffs the content, the suffix only picks a first guess
         suffix = ".rtf" if data.startswith(b"{\\rtf") else ".doc"
-    with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-", ignore_cleanup_errors=True) as tmp:
         source = Path(tmp) / f"input{suffix}"
         source.write_bytes(data)
         convert([source], "docx", Path(tmp))
@@ -34,14 +34,14 @@ def load_legacy(data: bytes, name: str) -> Document:
     return document
 
 
-def soffice() -> str:
+def _soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
         raise LoadError("需要 LibreOffice（soffice）才能读取 .doc/.wps 文件，但本机未安装")
     return found
 
 
-def timeout() -> float:
+def _timeout() -> float:
     try:
         value = float(os.environ.get("NIANBAO_SOFFICE_TIMEOUT", DEFAULT_TIMEOUT))
     except ValueError:
@@ -54,13 +54,17 @@ def convert(sources: list[Path], target: str, outdir: Path) -> None:
 
     Each call gets its own profile: runs sharing one fail silently (rc=1, no output).
     """
-    limit = timeout()
-    with tempfile.TemporaryDirectory(prefix="nianbao-lo-profile-") as profile:
-        command = [soffice(), "--headless", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
+    limit = _timeout()
+    # a killed soffice.bin may still be writing its profile while it is removed: ignore that
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-profile-", ignore_cleanup_errors=True) as profile:
+        command = [_soffice(), "--headless", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
                    "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
-        # own session, so a timeout can kill soffice.bin and its helpers, not just the launcher
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            # own session, so a timeout can kill soffice.bin and its helpers, not just the launcher
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            raise LoadError(f"无法启动 LibreOffice（{exc.strerror or exc}）") from None
         try:
             returncode = process.wait(timeout=limit)
         except subprocess.TimeoutExpired:

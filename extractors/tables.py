@@ -114,7 +114,7 @@ def read_t2(rows: list[list[Cell]], tables: TableSet) -> None:
                 in_2021 = S.T2_2021.get(row_block, {}).get(row_key, ())
                 cols = columns or list(in_2021 or ("decisions",))
                 values = r.values_after(row, i, len(cols), is_label)
-                if values and _is_value(values[0].text):
+                if values:
                     for col, vcell in zip(cols, values):
                         prefix = "t2" if col in in_2021 else "t2_2019"
                         r.put(f"{prefix}.{row_block}.{row_key}.{col}", vcell, col in S.T2_DECIMAL_COLUMNS)
@@ -175,20 +175,22 @@ def read_t3(rows: list[list[Cell]], tables: TableSet) -> None:
             if f in _GROUP_BY_LABEL:
                 group = _GROUP_BY_LABEL[f]
             values = r.values_after(row, i, len(columns), is_label) if (key or f in _GROUP_BY_LABEL) else []
-            if values and _is_value(values[0].text):
+            if values:
                 data_started = True
                 target = key or group
                 if key is None and group == "results":
                     values = []  # the 三、本年度办理结果 label never carries data
+                elif key is None and group == "other_handling":
+                    tables.t3_flat_other_handling = True  # the 2019 format's single row
                 elif key is None:
-                    if group == "other_handling":
-                        tables.t3_flat_other_handling = True
                     tables.extra_rows.append(("t3", cell.text, cell.line))
                 for col, vcell in zip(columns, values):
                     prefix = "t3" if key else "t3_groups"
                     r.put(f"{prefix}.{target}.{col}", vcell)
                 if key:
                     seen.add(key)
+                    # a leaf names its group even where the group label was lost (web copies)
+                    group = S.T3_ROWS[key][2] or group
                     if cell.wrapped:
                         tables.artifacts.append(Artifact("wrapped-label", cell.line, cell.text))
                     if len(values) < len(columns):

@@ -12,8 +12,7 @@ from .normalize import BOOKMARK_RE, clean_line, fold, looks_numeric
 _PIPE_ONLY = re.compile(r"^[\s|]*\|[\s|]*$")
 _MD_SEPARATOR = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 _PART_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
-_NUM_TOKEN = r"(?:[-+]?\d[\d,]*(?:\.\d+)?|[/—\-–])"
-_INLINE_ROW = re.compile(rf"^(?P<label>[^\d\s|][^。；;!！?？|]{{0,60}}?)?(?P<nums>(?:[ \t\u3000]+{_NUM_TOKEN})+)\s*$")
+_NUM_TOKEN_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[/—\-–]")
 
 
 def decode(data: bytes) -> str:
@@ -34,16 +33,18 @@ def decode(data: bytes) -> str:
 
 def inline_row(line: str) -> list[str] | None:
     """``label 0 0 1`` or a bare run of numbers (PDF text, web copies) as cells, else None."""
-    m = _INLINE_ROW.match(line.strip())
-    if not m:
+    tokens = line.split()
+    k = len(tokens)
+    while k and _NUM_TOKEN_RE.fullmatch(tokens[k - 1]):
+        k -= 1
+    numbers, label = tokens[k:], " ".join(tokens[:k])
+    if not numbers:
         return None
-    numbers = m.group("nums").split()
-    label = (m.group("label") or "").strip()
-    if not label and len(numbers) < 5:
+    if not label:
+        return numbers if len(numbers) >= 5 else None
+    if len(fold(label)) < 2 or len(label) > 60 or re.search(r"\d{4}年|[，,：:@。；;！!？?]", label):
         return None
-    if label and (len(fold(label)) < 2 or re.search(r"\d{4}年|[，,：:@]", label)):
-        return None
-    return ([label] if label else []) + numbers
+    return [label, *numbers]
 
 
 def load_text(text: str, fmt: str = "txt") -> Document:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ BAD = ROOT / "tests/fixtures/bad"
 FONT = "WenQuanYi Micro Hei"  # the CJK font installed with LibreOffice; without it the PDF text is garbage
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 PAGE_WIDTH_CM = 16.0  # A4 minus 2.5 cm margins
+ENCRYPTED_PDF_FILTER = ('pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+                        '"DocumentOpenPassword":{"type":"string","value":"nianbao"}}')
 
 # ---------------------------------------------------------------------------------------------
 # Table model shared by the .docx and .html writers: HTML-style rows, each listing the cells that
@@ -168,13 +171,14 @@ class Seed:
 
 
 def read_seed(path: Path) -> Seed:
+    """Narrative and small tables in order; the numbers of the tables under the 二/三/四 headings."""
     items: list[str | TableSpec] = []
     regions: dict[str, list[str]] = {}  # table part -> its raw lines
     region, loose_cells = None, []
     for line in path.read_text(encoding="utf-8").splitlines():
         text = _clean(line)
         is_cell = line.startswith("\t") or line.rstrip().endswith("|")
-        is_heading = not is_cell and bool(_PART_HEADING.match(text) or text.endswith("需要报告的事项"))
+        is_heading = not is_cell and _is_heading(text)
         if is_heading:
             region = _TABLE_PARTS.get(text[0])
         elif region:
@@ -458,6 +462,25 @@ MEETING_NOTICE = """关于召开2025年第一季度安全生产工作会议的�
 """
 
 
+def libreoffice(sources: list[Path], target: str, outdir: Path = GENERATED) -> list[Path]:
+    """Convert with soffice (one run for all sources); the paths of the files it wrote."""
+    try:
+        convert(sources, target, outdir)
+    except LoadError as exc:
+        raise SystemExit(f"LibreOffice: {exc}") from None
+    outputs = [outdir / f"{source.stem}.{target.split(':')[0]}" for source in sources]
+    missing = [path.name for path in outputs if not path.is_file()]
+    if missing:
+        raise SystemExit(f"LibreOffice did not write {', '.join(missing)}")
+    return outputs
+
+
+def encrypted_pdf(source: Path) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="nianbao-fixtures-") as tmp:
+        [pdf] = libreoffice([source], ENCRYPTED_PDF_FILTER, Path(tmp))
+        return pdf.read_bytes()
+
+
 def write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -466,26 +489,20 @@ def write(path: Path, data: bytes) -> None:
 
 def main() -> None:
     seeds = [read_seed(path) for path in sorted(SEEDS.glob("*.txt"))]
-    docx_paths = []
     for seed in seeds:
         write(GENERATED / f"{seed.stem}.docx", render_docx(seed))
         write(GENERATED / f"{seed.stem}.html", render_html(seed))
-        docx_paths.append(GENERATED / f"{seed.stem}.docx")
-    try:
-        convert(docx_paths, "pdf", GENERATED)
-        convert([GENERATED / "001.docx"], "doc", GENERATED)
-    except LoadError as exc:
-        raise SystemExit(f"LibreOffice: {exc}") from None
-    for path in docx_paths:
-        check_pdf_text(path.with_suffix(".pdf"), "一、总体情况")
-        print(f"wrote {path.with_suffix('.pdf').relative_to(ROOT)} (LibreOffice)")
-    print(f"wrote {(GENERATED / '001.doc').relative_to(ROOT)} (LibreOffice)")
-    write(GENERATED / "001.wps", (GENERATED / "001.doc").read_bytes())  # WPS saves Word binaries too
-    docx_000 = (GENERATED / "000.docx").read_bytes()
-    pdf_000 = (GENERATED / "000.pdf").read_bytes()
+    for pdf in libreoffice([GENERATED / f"{seed.stem}.docx" for seed in seeds], "pdf"):
+        check_pdf_text(pdf, "一、总体情况")
+        print(f"wrote {pdf.relative_to(ROOT)} ({pdf.stat().st_size:,} bytes, LibreOffice)")
+    [doc] = libreoffice([GENERATED / "001.docx"], "doc")
+    print(f"wrote {doc.relative_to(ROOT)} ({doc.stat().st_size:,} bytes, LibreOffice)")
+    write(GENERATED / "001.wps", doc.read_bytes())  # WPS Office saves Word binaries too
+    docx_000, pdf_000 = (GENERATED / "000.docx").read_bytes(), (GENERATED / "000.pdf").read_bytes()
     write(BAD / "corrupt.docx", docx_000[: len(docx_000) // 2])
     write(BAD / "truncated.pdf", pdf_000[: len(pdf_000) * 2 // 5])
     write(BAD / "image_only.pdf", image_only_pdf())
+    write(BAD / "encrypted.pdf", encrypted_pdf(GENERATED / "002.docx"))
     write(BAD / "empty.txt", b"")
     write(BAD / "meeting_notice.txt", MEETING_NOTICE.encode("utf-8"))
 

@@ -102,7 +102,8 @@ def _fmt(value: int | float) -> str:
 def _side(terms: tuple[Term, ...], values: list[int | float], name: str) -> str:
     if len(terms) == 1:
         return f"{terms[0].name} {_fmt(values[0])}"
-    shown = [f"{t.name} {_fmt(v)}" for t, v in zip(terms, values) if v]
+    # short sums are shown in full (spec example); long ones only by their non-zero terms
+    shown = [f"{t.name} {_fmt(v)}" for t, v in zip(terms, values) if v or len(terms) <= 4]
     body = " + ".join(shown) if shown else "各项均为 0"
     total = _fmt(sum(values))
     return f"{name}（{body}）= {total}" if name else f"{body} = {total}"

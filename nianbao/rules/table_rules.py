@@ -72,7 +72,7 @@ def t4_group_total(ctx: Context):
 
     What it checks: for 行政复议, 未经复议直接起诉 and 复议后起诉 separately.
     Why: the four outcomes partition the cases of the group.
-    Example: 表四「行政复议」：总计 3，但四项之和（结果维持 1 + 结果纠正 1）= 2.
+    Example: 表四「行政复议」：总计 3，但四项之和（结果维持 1 + 结果纠正 1 + 其他结果 0 + 尚未审结 0）= 2.
     """
     return evaluate("t4-group-total-mismatch", ctx.ex.tables, ctx.ex.template)
 

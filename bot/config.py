@@ -1,0 +1,78 @@
+"""Bot settings from the environment (and ``nianbao serve`` options), validated once at startup."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_DB = "nianbao.sqlite"
+
+
+class SettingsError(Exception):
+    """The bot cannot start; the message says which setting and what to do (Chinese, one line)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Secrets are excluded from repr so that logging a Settings object cannot leak them.
+    bot_token: str = field(repr=False)
+    app_token: str = field(default="", repr=False)
+    signing_secret: str = field(default="", repr=False)
+    api_url: str = DEFAULT_API_URL
+    http: bool = False
+    port: int = 3000
+    workers: int = 4
+    database_url: str = f"sqlite:///{DEFAULT_DB}"
+    allow_hosts: tuple[str, ...] = ()
+    fetch_timeout: float = 20.0
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.bot_token, self.app_token, self.signing_secret) if s)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, http: bool = False, port: int = 3000,
+                 workers: int = 4, allow_hosts: Iterable[str] = (), db: str | None = None) -> Settings:
+        env = os.environ if env is None else env
+        bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
+        app_token = env.get("SLACK_APP_TOKEN", "").strip()
+        secret = env.get("SLACK_SIGNING_SECRET", "").strip()
+        if not bot_token.startswith("xoxb-"):
+            raise SettingsError("缺少或无效的 SLACK_BOT_TOKEN：应为 xoxb- 开头的机器人令牌"
+                                "（Slack 应用设置 → OAuth & Permissions → Bot User OAuth Token）")
+        if http and not secret:
+            raise SettingsError("HTTP 模式需要 SLACK_SIGNING_SECRET（Slack 应用设置 → Basic Information → Signing Secret）")
+        if not http and not app_token.startswith("xapp-"):
+            raise SettingsError("Socket Mode 需要 SLACK_APP_TOKEN：应为 xapp- 开头、带 connections:write 权限的应用级令牌"
+                                "（Basic Information → App-Level Tokens）；或改用 --http")
+        api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+        if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).hostname:
+            raise SettingsError(f"SLACK_API_URL 应为 http(s) 地址，例如 {DEFAULT_API_URL}")
+        hosts = [*allow_hosts, *filter(None, (h.strip() for h in env.get("NIANBAO_ALLOW_HOSTS", "").split(",")))]
+        return cls(bot_token=bot_token, app_token=app_token, signing_secret=secret, api_url=api_url, http=http,
+                   port=port, workers=workers, allow_hosts=tuple(_check_host(h) for h in hosts),
+                   database_url=database_url(db or env.get("DATABASE_URL") or env.get("NIANBAO_DB") or DEFAULT_DB))
+
+
+def database_url(value: str) -> str:
+    """A SQLAlchemy URL, or a path to a SQLite file. ``postgres://`` URLs get the psycopg 3 driver."""
+    if "://" not in value:
+        return f"sqlite:///{value}"
+    for bare in ("postgres://", "postgresql://"):
+        if value.startswith(bare):
+            return "postgresql+psycopg://" + value[len(bare):]
+    return value
+
+
+def _check_host(entry: str) -> str:
+    """An allow-list entry is a host name, an IP address or a network (CIDR)."""
+    try:
+        ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        if not entry or "/" in entry or ":" in entry or " " in entry:
+            raise SettingsError(f"--allow-host「{entry}」无效：应为主机名、IP 地址或网段（如 10.0.0.0/8）") from None
+    return entry.lower()

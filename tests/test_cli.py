@@ -1,0 +1,152 @@
+"""The command line as a user runs it: real processes, exit codes 0/1/2, one clear line per bad
+input, never a traceback, every readable input still reviewed."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import HERE, seed
+from report_builder import build_report
+
+BAD = HERE / "fixtures" / "bad"
+
+
+def nianbao(*args, cwd=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
+    proc = subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=60)
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    return proc
+
+
+def test_review_exit_1_on_errors_and_text_grouped_by_part():
+    proc = nianbao("review", seed("001"), "--no-llm")
+    assert proc.returncode == 1
+    assert "personal-info-exposed" in proc.stdout and "一、总体情况" in proc.stdout
+    assert "18753357806" not in proc.stdout  # the review itself never spreads the number
+
+
+def test_review_exit_0_without_errors():
+    assert nianbao("review", seed("004"), "--no-llm").returncode == 0
+
+
+def test_json_contract_single_input():
+    proc = nianbao("review", seed("004"), "--format", "json", "--no-llm")
+    data = json.loads(proc.stdout)
+    assert data["schema"] == "nianbao.review/1"
+    assert data["source"]["format"] == "txt" and len(data["source"]["sha256"]) == 64
+    assert data["report"]["issuer"] == "淄博经济开发区管理委员会" and data["report"]["year"] == 2024
+    assert data["tables"]["t3"]["new_received"]["total"] == 26
+    assert data["tables"]["t2"]["art20_8"]["admin_fees"]["amount_10k_yuan"] == 182.68
+    assert data["verdict"] == "pass" and set(data["counts"]) == {"error", "warning", "info"}
+    assert {"load", "extract", "rules"} <= set(data["timing_ms"])
+    finding = data["findings"][0]
+    assert set(finding) == {"rule", "severity", "part", "message", "evidence", "location", "source"}
+
+
+def test_json_array_in_input_order_and_highest_status(tmp_path):
+    proc = nianbao("review", seed("004"), seed("001"), "--format", "json", "--no-llm")
+    data = json.loads(proc.stdout)
+    assert [d["report"]["year"] for d in data] == [2024, 2022]
+    assert proc.returncode == 1
+    assert "共 2 份" in proc.stderr
+
+
+def test_markdown_format():
+    proc = nianbao("review", seed("002"), "--format", "markdown", "--no-llm")
+    assert proc.stdout.startswith("# 审阅报告")
+    assert "| 错误 | `report-date-invalid` |" in proc.stdout
+
+
+def test_folder_is_reviewed_recursively(tmp_path):
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    (sub / "r.txt").write_bytes(seed("000").read_bytes())
+    (tmp_path / "notes.png").write_bytes(b"\x89PNG not a report")
+    proc = nianbao("review", tmp_path, "--format", "json", "--no-llm")
+    data = json.loads(proc.stdout)
+    assert data["report"]["issuer"] == "临淄区齐都镇人民政府"
+    assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("empty.txt", "文件为空"),
+    ("corrupt.docx", "损坏或不完整"),
+    ("truncated.pdf", "损坏或不完整"),
+    ("image_only.pdf", "没有文字层"),
+    ("meeting_notice.txt", "不是政府信息公开工作年度报告"),
+])
+def test_bad_input_exit_2_with_one_line(name, reason):
+    proc = nianbao("review", BAD / name, "--no-llm")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and reason in lines[0]
+    assert proc.stdout == ""
+
+
+def test_too_large_and_missing(tmp_path):
+    proc = nianbao("review", seed("000"), "--max-size-mb", "0.001", "--no-llm")
+    assert proc.returncode == 2 and "文件过大" in proc.stderr
+    proc = nianbao("review", tmp_path / "nope.docx")
+    assert proc.returncode == 2 and "文件不存在" in proc.stderr
+
+
+def test_bad_input_does_not_stop_the_batch():
+    proc = nianbao("review", BAD / "corrupt.docx", seed("004"), "--format", "json", "--no-llm")
+    assert proc.returncode == 2
+    data = json.loads(proc.stdout)
+    assert [d["report"]["year"] for d in data] == [2024]
+    assert "corrupt.docx" in proc.stderr and "无法读取 1" in proc.stderr
+
+
+def test_jobs_gives_the_same_reviews():
+    one = json.loads(nianbao("review", *[seed(f"00{s}") for s in "01234"], "-f", "json", "--no-llm").stdout)
+    two = json.loads(nianbao("review", *[seed(f"00{s}") for s in "01234"], "-f", "json", "--no-llm", "--jobs", "2").stdout)
+    strip = lambda ds: [{k: v for k, v in d.items() if k != "timing_ms"} for d in ds]  # noqa: E731
+    assert strip(one) == strip(two)
+
+
+def test_batch_pairs_last_years_report_of_the_same_issuer(tmp_path):
+    (tmp_path / "2024.txt").write_text(build_report(), encoding="utf-8")
+    prev = build_report().replace("2024", "2023").replace("2025年1月20日", "2024年1月20日")
+    (tmp_path / "2023.txt").write_text(prev, encoding="utf-8")
+    data = json.loads(nianbao("review", tmp_path, "-f", "json", "--no-llm").stdout)
+    rules_2024 = {f["rule"] for d in data if d["report"]["year"] == 2024 for f in d["findings"]}
+    assert "copy-paste-previous-year" in rules_2024
+
+
+def test_rules_list_and_explain():
+    listing = nianbao("rules").stdout
+    assert "t3-balance-mismatch" in listing and "assessment-results-missing" in listing
+    proc = nianbao("rules", "t3-balance-mismatch")
+    assert proc.returncode == 0 and "What it checks" in proc.stdout and "Example" in proc.stdout
+    proc = nianbao("rules", "balance")
+    assert proc.returncode == 2 and "t3-balance-mismatch" in proc.stderr
+
+
+def test_config_disables_and_regrades_rules(tmp_path):
+    (tmp_path / "nianbao.toml").write_text(
+        'disable = ["report-date-missing"]\nseverity = { "vague-time-reference" = "warning" }\n', encoding="utf-8")
+    data = json.loads(nianbao("review", seed("004"), "-f", "json", "--no-llm", cwd=tmp_path).stdout)
+    rules = {f["rule"]: f["severity"] for f in data["findings"]}
+    assert "report-date-missing" not in rules and rules["vague-time-reference"] == "warning"
+
+
+def test_pyproject_tool_table_and_bad_config(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.nianbao]\ndisable = ["no-such-rule"]\n', encoding="utf-8")
+    proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
+    assert proc.returncode == 2 and "未知的规则 no-such-rule" in proc.stderr
+    bad = tmp_path / "x.toml"
+    bad.write_text("deadline = 13\n", encoding="utf-8")
+    proc = nianbao("review", seed("004"), "--config", bad)
+    assert proc.returncode == 2 and "deadline" in proc.stderr
+
+
+def test_cli_import_does_not_pull_langchain_or_slack():
+    code = ("import sys, nianbao.cli; heavy = [m for m in ('langchain_core', 'langchain_openai', 'openai', "
+            "'slack_bolt', 'slack_sdk', 'sqlalchemy') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert out.strip() == "[]"
