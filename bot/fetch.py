@@ -1,0 +1,175 @@
+"""HTTP downloads with limits: Slack files (with the bot token) and ``/review <url>`` pages (SSRF-guarded).
+
+Every hop of a redirect chain is checked again: the scheme, the resolved addresses (no private,
+loopback, link-local, multicast or reserved address unless allow-listed) and whether the bot token
+may be sent (only to the Slack origins it was issued for). The connection goes to the address that
+was checked, so a DNS answer cannot change between the check and the connect.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+_REDIRECTS = {301, 302, 303, 307, 308}
+Origin = tuple[str, int]
+
+
+class FetchError(Exception):
+    """The download failed or was refused; the message is for the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    data: bytes
+    content_type: str
+    url: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    timeout: float
+
+
+def origin_of(url: str) -> Origin:
+    parts = urlsplit(url)
+    return (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+
+
+def fetch_url(url: str, limits: Limits, allow: Iterable[str] = ()) -> Fetched:
+    """A user-supplied http(s) URL: public addresses only, unless the host or address is allow-listed."""
+    return _get(url, limits, tuple(allow), token=None, token_origins=frozenset())
+
+
+def download_slack_file(url: str, limits: Limits, token: str, slack_origins: frozenset[Origin]) -> Fetched:
+    """A Slack ``url_private``: the token goes only to Slack's own origins (never along a redirect away)."""
+    return _get(url, limits, (), token=token, token_origins=slack_origins)
+
+
+def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
+         token_origins: frozenset[Origin]) -> Fetched:
+    deadline = time.monotonic() + limits.timeout
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError("只支持 http 和 https 链接")
+        if not parts.hostname:
+            raise FetchError("链接缺少主机名")
+        if parts.username or parts.password:
+            raise FetchError("链接中不能包含用户名或密码")
+        origin = origin_of(url)
+        trusted = token is not None and origin in token_origins
+        ip = _resolve(origin, () if trusted else allow, check=not trusted)
+        headers = {"User-Agent": "nianbao-bot", "Accept": "*/*"}
+        if trusted:
+            headers["Authorization"] = f"Bearer {token}"
+        tls = ssl.create_default_context() if parts.scheme == "https" else None
+        conn = _Pinned(origin, ip, _remaining(deadline), tls)
+        try:
+            conn.request("GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), headers=headers)
+            resp = conn.getresponse()
+            if resp.status in _REDIRECTS and resp.getheader("Location"):
+                url = urljoin(url, resp.getheader("Location"))
+                continue
+            if resp.status != 200:
+                raise FetchError(f"服务器返回 HTTP {resp.status}")
+            data = _read(resp, conn, limits.max_bytes, deadline)
+            return Fetched(data, resp.getheader("Content-Type", ""), url, _name(resp, url))
+        except (OSError, http.client.HTTPException) as exc:
+            raise FetchError(_network_reason(exc)) from None
+        finally:
+            conn.close()
+    raise FetchError(f"重定向超过 {MAX_REDIRECTS} 次")
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchError("下载超时")
+    return left
+
+
+def _resolve(origin: Origin, allow: tuple[str, ...], check: bool) -> str:
+    host, port = origin
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(f"无法解析主机名 {host}") from None
+    ips = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if check and host.lower() not in allow:
+        networks = [ipaddress.ip_network(a, strict=False) for a in allow if _is_network(a)]
+        for ip in ips:
+            ip = getattr(ip, "ipv4_mapped", None) or ip
+            if (not ip.is_global or ip.is_multicast) and not any(ip in net for net in networks):
+                raise FetchError(f"拒绝访问内网或保留地址 {host}（{ip}）；如确需访问，请让管理员用 --allow-host 放行")
+    return str(ips[0])
+
+
+def _is_network(entry: str) -> bool:
+    try:
+        ipaddress.ip_network(entry, strict=False)
+        return True
+    except ValueError:
+        return False
+
+
+class _Pinned(http.client.HTTPConnection):
+    """Connects to the address that was checked; Host, SNI and the certificate check use the host name."""
+
+    def __init__(self, origin: Origin, ip: str, timeout: float, tls: ssl.SSLContext | None):
+        super().__init__(*origin, timeout=timeout)
+        self.ip, self.tls = ip, tls
+        self.live: socket.socket | None = None  # http.client drops .sock once the response is being read
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.ip, self.port), self.timeout)
+        self.sock = self.live = self.tls.wrap_socket(sock, server_hostname=self.host) if self.tls else sock
+
+
+def _read(resp: http.client.HTTPResponse, conn: _Pinned, max_bytes: int, deadline: float) -> bytes:
+    too_big = FetchError(f"文件过大（上限 {max_bytes / 1048576:.0f} MB）")
+    length = resp.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise too_big
+    chunks, size = [], 0
+    while True:
+        conn.live.settimeout(_remaining(deadline))  # bounds the whole download, not just each read
+        chunk = resp.read1(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        chunks.append(chunk)
+
+
+def _name(resp: http.client.HTTPResponse, url: str) -> str:
+    disposition = resp.getheader("Content-Disposition")
+    if disposition:
+        msg = Message()
+        msg["Content-Disposition"] = disposition
+        if filename := msg.get_filename():
+            return PurePosixPath(filename).name
+    return PurePosixPath(unquote(urlsplit(url).path)).name or urlsplit(url).hostname or "download"
+
+
+def _network_reason(exc: Exception) -> str:
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "下载超时"
+    if isinstance(exc, ConnectionRefusedError):
+        return "连接被拒绝"
+    if isinstance(exc, ssl.SSLError):
+        return "HTTPS 证书或加密连接有问题"
+    return f"网络错误（{exc.__class__.__name__}）"

@@ -1,0 +1,209 @@
+"""Review history (SQLAlchemy): one row per review job, its findings, its LLM calls, and the Slack
+event ids already handled. SQLite file by default, PostgreSQL through DATABASE_URL.
+
+A review row is created *before* any work starts (status ``queued``), so a crash leaves a record that
+the next start resumes or marks failed. Unique keys make de-duplication hold across threads,
+processes and restarts. No token, signing secret or response_url is ever written here.
+
+The weekly digest reads ``reviews`` (created_at, channel, issuer, year, verdict, counts, fixed/new),
+``findings`` (rule, severity, part) and ``llm_calls`` (tokens).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, create_engine, event, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+from nianbao.models import Review
+
+from .logs import redact
+
+QUEUED, RUNNING, DONE, FAILED, IGNORED = "queued", "running", "done", "failed", "ignored"
+UNFINISHED = (QUEUED, RUNNING)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON().with_variant(JSONB(), "postgresql")}
+
+
+class ReviewRow(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_channel_created", "channel", "created_at"),
+                      Index("ix_reviews_issuer_year", "issuer", "year"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)  # file:<channel>:<file id>, cmd:<trigger>
+    kind: Mapped[str] = mapped_column(String(8))  # file | url | last
+    status: Mapped[str] = mapped_column(String(8), index=True, default=QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # the user's message carrying the file
+    thread_ts: Mapped[str | None] = mapped_column(String(32))  # where the reply goes
+    reply_ts: Mapped[str | None] = mapped_column(String(32))  # our summary message (for permalinks)
+    upload_id: Mapped[str | None] = mapped_column(String(32))  # the uploaded Markdown review
+    file_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    format: Mapped[str | None] = mapped_column(String(8))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[int | None]
+    verdict: Mapped[str | None] = mapped_column(String(4))
+    n_error: Mapped[int | None]
+    n_warning: Mapped[int | None]
+    n_info: Mapped[int | None]
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    n_fixed: Mapped[int | None]
+    n_new: Mapped[int | None]
+    n_open: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)  # the reason the user was given
+    review_json: Mapped[dict[str, Any] | None]
+
+    findings: Mapped[list[FindingRow]] = relationship(back_populates="review", cascade="all, delete-orphan")
+    llm_calls: Mapped[list[LLMCallRow]] = relationship(back_populates="review", cascade="all, delete-orphan")
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(80), index=True)
+    severity: Mapped[str] = mapped_column(String(8))
+    part: Mapped[str | None] = mapped_column(String(4))
+    source: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    cell: Mapped[str | None] = mapped_column(String(120))
+    line: Mapped[int | None]
+    page: Mapped[int | None]
+
+    review: Mapped[ReviewRow] = relationship(back_populates="findings")
+
+
+class LLMCallRow(Base):
+    __tablename__ = "llm_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    model: Mapped[str] = mapped_column(String(120))
+    prompt: Mapped[str] = mapped_column(String(120))  # prompt name@hash
+    tokens_in: Mapped[int] = mapped_column(default=0)
+    tokens_out: Mapped[int] = mapped_column(default=0)
+    latency_ms: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=1)
+    ok: Mapped[bool] = mapped_column(default=True)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    review: Mapped[ReviewRow] = relationship(back_populates="llm_calls")
+
+
+class SlackEvent(Base):
+    """Event ids already handled: Slack redelivers an event it thinks was not acknowledged."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, url: str):
+        sqlite = url.startswith("sqlite")
+        self.engine = create_engine(url, pool_pre_ping=not sqlite,
+                                    connect_args={"timeout": 30, "check_same_thread": False} if sqlite else {})
+        if sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def first_delivery(self, event_id: str) -> bool:
+        """Record an event id; False if it was seen before."""
+        return self._insert(SlackEvent(event_id=event_id)) is not None
+
+    def create(self, dedup_key: str, **fields: Any) -> int | None:
+        """A new queued review, or None when one with this key exists (a duplicate)."""
+        row = self._insert(ReviewRow(dedup_key=dedup_key, status=QUEUED, attempts=0, **fields))
+        return row.id if row is not None else None
+
+    def _insert(self, row):
+        with self._session() as s:
+            s.add(row)
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                return None
+            return row
+
+    def get(self, review_id: int) -> ReviewRow:
+        with self._session() as s:
+            return s.get_one(ReviewRow, review_id)
+
+    def update(self, review_id: int, **fields: Any) -> None:
+        with self._session.begin() as s:
+            s.execute(update(ReviewRow).where(ReviewRow.id == review_id).values(**fields))
+
+    def start(self, review_id: int) -> ReviewRow:
+        with self._session.begin() as s:
+            s.execute(update(ReviewRow).where(ReviewRow.id == review_id)
+                      .values(status=RUNNING, attempts=ReviewRow.attempts + 1, started_at=_now()))
+        return self.get(review_id)
+
+    def finish(self, review_id: int, status: str, error: str | None = None) -> None:
+        self.update(review_id, status=status, error=error, finished_at=_now())
+
+    def unfinished(self) -> list[ReviewRow]:
+        with self._session() as s:
+            return list(s.scalars(select(ReviewRow).where(ReviewRow.status.in_(UNFINISHED)).order_by(ReviewRow.id)))
+
+    def save_review(self, review_id: int, review: Review, previous_id: int | None,
+                    fixed: int | None, new: int | None, still_open: int | None) -> None:
+        """The review's result, findings and LLM calls, in one transaction (before anything is posted,
+        so a resumed job posts the same review instead of running it again)."""
+        with self._session.begin() as s:
+            row = s.get_one(ReviewRow, review_id)
+            row.sha256, row.format = review.source.sha256, review.source.format
+            row.issuer, row.year, row.verdict = review.report.issuer, review.report.year, review.verdict
+            row.n_error, row.n_warning, row.n_info = (review.counts[k] for k in ("error", "warning", "info"))
+            row.previous_id, row.n_fixed, row.n_new, row.n_open = previous_id, fixed, new, still_open
+            row.review_json = review.to_json_dict()
+            row.findings = [FindingRow(rule=f.rule, severity=f.severity, part=f.part, source=f.source,
+                                       message=f.message, evidence=f.evidence, cell=f.location.cell,
+                                       line=f.location.line, page=f.location.page) for f in review.findings]
+            row.llm_calls = [LLMCallRow(model=c.model, prompt=c.prompt, tokens_in=c.tokens_in,
+                                        tokens_out=c.tokens_out, latency_ms=c.latency_ms, attempts=c.attempts,
+                                        ok=c.ok, error=c.error and redact(c.error)) for c in review.narrative.calls]
+
+    def previous(self, issuer: str, year: int, before_id: int) -> ReviewRow | None:
+        """The latest finished review of the same issuer and year (for a re-review)."""
+        with self._session() as s:
+            return s.scalars(select(ReviewRow)
+                             .where(ReviewRow.issuer == issuer, ReviewRow.year == year, ReviewRow.id < before_id,
+                                    ReviewRow.status == DONE, ReviewRow.review_json.is_not(None))
+                             .order_by(ReviewRow.id.desc()).limit(1)).first()

@@ -1,0 +1,87 @@
+"""The aspects a narrative must cover (spec §2.2, §2.4, §2.5) and the findings their statuses
+imply — one mapping for the LLM and the heuristic alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.extract import Extraction
+
+from ..models import AspectStatus, Finding
+from ..rules.context import Context
+from ..rules.section6_rules import ITEM_NAMES
+from .findings import finding
+
+
+@dataclass(frozen=True)
+class Aspect:
+    key: str
+    part: str
+    name: str
+
+
+ASPECTS = (
+    Aspect("proactive", "一", "主动公开"),
+    Aspect("on_request", "一", "依申请公开"),
+    Aspect("info_management", "一", "政府信息管理"),
+    Aspect("platforms", "一", "政府信息公开平台建设"),
+    Aspect("supervision", "一", "监督保障"),
+    Aspect("assessment_results", "一", "工作考核、社会评议和责任追究的结果"),
+    Aspect("problems", "五", "存在的主要问题"),
+    Aspect("measures", "五", "改进措施"),
+    Aspect("rectification", "五", "上年度问题的整改情况"),
+    *(Aspect(key, "六", ITEM_NAMES[key]) for key in ("fee", "key_tasks", "proposals", "innovation")),
+)
+BY_KEY = {a.key: a for a in ASPECTS}
+OVERVIEW = ("proactive", "on_request", "info_management", "platforms", "supervision")
+_RANK = {"missing": 0, "partial": 1, "covered": 2}
+
+
+def required(ex: Extraction, parts: tuple[str, ...] = ("一", "五", "六")) -> list[Aspect]:
+    """The aspects to judge in these parts; 考核/评议/追究 results only for a 人民政府 (条例第五十条)."""
+    return [a for a in ASPECTS if a.part in parts
+            and (a.key != "assessment_results" or ex.meta.is_people_government)]
+
+
+def merge(statuses: list[AspectStatus]) -> list[AspectStatus]:
+    """One status per aspect, the best found: a part split over several requests is covered
+    when any piece covers it."""
+    best: dict[str, AspectStatus] = {}
+    for s in statuses:
+        if s.aspect not in best or _RANK[s.status] > _RANK[best[s.aspect].status]:
+            best[s.aspect] = s
+    return [best[a.key] for a in ASPECTS if a.key in best]
+
+
+def _heading_line(ex: Extraction, part: str) -> int | None:
+    return next((h.line for h in ex.parts if h.part == part), None)
+
+
+def coverage_findings(statuses: list[AspectStatus], ctx: Context, source: str) -> list[Finding]:
+    """overview-aspect-missing, assessment-results-missing and section5-weak from the statuses.
+    Only clear cases: an overview aspect that is missing (not merely thin), results missing
+    altogether, part 五 without concrete problems or without measures."""
+    ex = ctx.ex
+    by_key = {s.aspect: s for s in statuses}
+    out = [finding(ctx, "overview-aspect-missing", f"第一部分没有写「{BY_KEY[k].name}」方面的情况", source,
+                   line=_heading_line(ex, "一"))
+           for k in OVERVIEW if k in by_key and by_key[k].status == "missing"]
+    results = by_key.get("assessment_results")
+    if results and results.status == "missing" and ex.meta.is_people_government:
+        anchor = results if results.evidence else by_key.get("supervision", results)
+        out.append(finding(ctx, "assessment-results-missing",
+                           "没有写明工作考核、社会评议和责任追究的结果（未发生也应明确写明），只写制度或工作措施不够",
+                           source, anchor.evidence, anchor.line or _heading_line(ex, "一")))
+    problems, measures, rectification = (by_key.get(k) for k in ("problems", "measures", "rectification"))
+    lacking = []
+    if problems and problems.status != "covered":
+        lacking.append("没有列出存在的问题" if problems.status == "missing" else "存在的问题只有一条或过于笼统")
+    if measures and measures.status == "missing":
+        lacking.append("没有改进措施")
+    if lacking:
+        if rectification and rectification.status == "missing":
+            lacking.append("也未说明上年度问题的整改情况")
+        anchor = problems if problems and problems.evidence else measures or problems
+        out.append(finding(ctx, "section5-weak", "第五部分" + "，".join(lacking), source,
+                           anchor.evidence, anchor.line or _heading_line(ex, "五")))
+    return out

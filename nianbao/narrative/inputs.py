@@ -1,0 +1,83 @@
+"""What the LLM reads: the narrative only (front matter and parts 一, 五, 六), one numbered line
+per paragraph — never the tables. A long narrative is split by part (and a part too long for one
+request by paragraph), never cut."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from extractors.document import Paragraph
+from extractors.extract import Extraction
+
+FRONT = "前文"  # the label of the text before part 一
+# Personal numbers stay out of third-party requests; the deterministic rule reports them anyway.
+_PRIVATE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def estimate_tokens(text: str) -> int:
+    """DeepSeek's published rule of thumb (a Chinese character ≈ 0.6 token, any other ≈ 0.3).
+    Used only where a server reports no usage: tiktoken would download its tables at run time."""
+    cjk = len(_CJK.findall(text))
+    return math.ceil(cjk * 0.6 + (len(text) - cjk) * 0.3)
+
+
+def narrative_paragraphs(ex: Extraction) -> list[Paragraph]:
+    """The narrative as sent: front matter and parts 一/五/六 without the signature, private numbers masked."""
+    end = ex.meta.signature_line
+    return [Paragraph(_PRIVATE.sub(lambda m: "*" * len(m.group(0)), p.text), p.line, p.page)
+            for p in ex.narrative if p.text.strip() and (end is None or p.line < end)]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The paragraphs of one request and the parts they belong to (``partial``: a part split further)."""
+
+    paragraphs: tuple[Paragraph, ...]
+    parts: tuple[str, ...]
+    partial: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(f"{p.line}: {p.text}" for p in self.paragraphs)
+
+
+def _cost(paragraphs: list[Paragraph]) -> int:
+    return sum(estimate_tokens(f"{p.line}: {p.text}\n") for p in paragraphs)
+
+
+def split_by_part(paragraphs: list[Paragraph], ex: Extraction, budget: int) -> list[Chunk]:
+    """Whole parts packed into requests of at most ``budget`` estimated tokens, in reading order."""
+    groups: list[tuple[str, list[Paragraph]]] = []
+    for p in paragraphs:
+        label = ex.part_of(p.line) or FRONT
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(p)
+        else:
+            groups.append((label, [p]))
+    chunks: list[Chunk] = []
+    pending: list[tuple[str, list[Paragraph]]] = []
+
+    def flush() -> None:
+        if pending:
+            chunks.append(Chunk(tuple(p for _, ps in pending for p in ps), tuple(label for label, _ in pending)))
+            pending.clear()
+
+    for label, group in groups:
+        if _cost([p for _, ps in pending for p in ps] + group) <= budget:
+            pending.append((label, group))
+            continue
+        flush()
+        if _cost(group) <= budget:
+            pending.append((label, group))
+            continue
+        pieces: list[list[Paragraph]] = [[]]
+        for p in group:  # a part longer than a request: by paragraph; one huge paragraph goes alone
+            if pieces[-1] and _cost(pieces[-1] + [p]) > budget:
+                pieces.append([])
+            pieces[-1].append(p)
+        chunks += [Chunk(tuple(piece), (label,), partial=len(pieces) > 1) for piece in pieces]
+    flush()
+    return chunks
