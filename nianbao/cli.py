@@ -75,7 +75,7 @@ def review(
             _fail(f"{previous}: {result}")
         prior = result.ex
     narrative = _narrative(no_llm)
-    out = Console(highlight=False, soft_wrap=format != Format.text)
+    out = Console(highlight=False, soft_wrap=True)  # long Chinese lines wrap in the terminal, not at spaces
     with _progress(len(files)) as tick:
         outcomes = review_paths(files, cfg, jobs, narrative, prior, tick)
     for o in outcomes:
