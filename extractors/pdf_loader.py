@@ -15,9 +15,12 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .document import Document, DocumentBuilder
 from .errors import LoadError
+from .normalize import ORDINAL_RE, fold
 
 _PAGE_NUMBER = re.compile(r"(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]?\s*\d+\s*[-—–]?|\d+\s*/\s*\d+)")
 _MARGIN = 0.1  # running page numbers sit in the top or bottom tenth of the page
+_TERMINAL = tuple("。！？…!?")  # not ；： — contact lines and lists wrap after them
+_INDENT_SLACK = 3  # points: a line starting further right than the margin opens a paragraph
 
 
 def load_pdf(data: bytes) -> Document:
@@ -53,13 +56,34 @@ def _read_page(page, number: int, builder: DocumentBuilder) -> bool:
     boxes = [table.bbox for table in tables]
     around = page.filter(lambda obj: not any(_centre_in(obj, box) for box in boxes)) if boxes else page
     lines = [line for line in around.extract_text_lines(return_chars=False) if not _is_page_number(line, page)]
-    blocks = [(line["top"], line["text"]) for line in lines] + [(table.bbox[1], table) for table in tables]
+    left = min((line["x0"] for line in lines), default=0)
+    blocks = [(line["top"], line) for line in lines] + [(table.bbox[1], table) for table in tables]
+    pending: list[str] = []  # printed lines of the paragraph being rejoined
     for _, block in sorted(blocks, key=lambda item: item[0]):
-        if isinstance(block, str):
-            builder.paragraph(block, page=number)
-        else:
+        text = block["text"].strip() if isinstance(block, dict) else ""
+        if pending and not (text and _continues(pending[-1], text, block["x0"] - left)):
+            builder.paragraph("".join(pending), page=number)
+            pending = []
+        if text:
+            pending.append(text)
+        elif not isinstance(block, dict):
             builder.table(block.extract(), page=number)
+    if pending:
+        builder.paragraph("".join(pending), page=number)
     return True
+
+
+def _is_heading(text: str) -> bool:
+    return bool(ORDINAL_RE.match(fold(text)))
+
+
+def _continues(previous: str, line: str, indent: float) -> bool:
+    """Printed lines are rejoined into paragraphs (so sentences and the contact block stay
+    whole): a wrapped line starts at the margin, after a line that did not end a sentence.
+    Paragraphs open indented (or centred, like titles and signatures) or with an ordinal."""
+    if indent > _INDENT_SLACK or previous.endswith(_TERMINAL) or _is_heading(line):
+        return False
+    return not (_is_heading(previous) and len(fold(previous)) <= 30)
 
 
 def _centre_in(obj: dict, box: tuple[float, float, float, float]) -> bool:

@@ -148,6 +148,27 @@ def rules(rule_id: Annotated[Optional[str], typer.Argument(help="规则编号，
     out.print(rule.doc, markup=False)
 
 
+@app.command()
+def serve(
+    http: Annotated[bool, typer.Option("--http", help="用 HTTP 接收事件（需公网地址和 SLACK_SIGNING_SECRET）；默认 Socket Mode")] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="HTTP 模式的端口")] = 3000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="同时审阅的报告数")] = 4,
+    allow_host: Annotated[Optional[list[str]], typer.Option(
+        "--allow-host", help="/review <链接> 允许访问的内网主机名、IP 或网段（可重复）")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="数据库：SQLAlchemy URL 或 SQLite 文件路径（覆盖 DATABASE_URL）")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")] = None,
+) -> None:
+    """运行 Slack 机器人：自动审阅频道里分享的报告，并提供 /review 命令。令牌从环境变量读取（见 docs/slack.md）。"""
+    from bot.app import run
+    from bot.config import Settings, SettingsError
+
+    cfg = _config(config)
+    try:
+        run(Settings.from_env(http=http, port=port, workers=workers, allow_hosts=allow_host or (), db=db), cfg)
+    except SettingsError as exc:
+        _fail(str(exc))
+
+
 def main() -> None:
     try:
         app()

@@ -64,6 +64,7 @@ class AspectStatus(BaseModel):
     status: Literal["covered", "partial", "missing"]
     evidence: str = ""
     summary: str = ""
+    line: int | None = None
 
 
 class Claim(BaseModel):
@@ -78,6 +79,7 @@ class Claim(BaseModel):
 class LLMCall(BaseModel):
     model: str
     prompt: str
+    parts: str = ""  # the parts this request covered, e.g. "前文一五六"
     tokens_in: int = 0
     tokens_out: int = 0
     latency_ms: int = 0
@@ -90,6 +92,7 @@ class Narrative(BaseModel):
     method: Literal["llm", "heuristic", "none"] = "none"
     model: str | None = None
     prompt: str | None = None
+    prompt_sha256: str | None = None
     aspects: list[AspectStatus] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     summary: str = ""

@@ -10,7 +10,7 @@ from extractors.extract import Extraction
 from ..models import AspectStatus, Finding
 from ..rules.context import Context
 from ..rules.section6_rules import ITEM_NAMES
-from .findings import finding
+from .findings import already_empty_lines, finding
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,13 @@ def _heading_line(ex: Extraction, part: str) -> int | None:
 
 
 def coverage_findings(statuses: list[AspectStatus], ctx: Context, source: str) -> list[Finding]:
-    """overview-aspect-missing, assessment-results-missing and section5-weak from the statuses.
-    Only clear cases: an overview aspect that is missing (not merely thin), results missing
-    altogether, part 五 without concrete problems or without measures."""
+    """overview-aspect-missing, assessment-results-missing, section5-weak and section6-item-empty
+    from the statuses. Only clear cases: an overview aspect that is missing (not merely thin),
+    results missing altogether, part 五 without concrete problems or without measures, a part 六
+    item judged thin that the deterministic rule has not already reported."""
     ex = ctx.ex
-    by_key = {s.aspect: s for s in statuses}
+    present = {h.part for h in ex.parts}  # a missing part is the deterministic missing-part's finding
+    by_key = {s.aspect: s for s in statuses if s.part in present}
     out = [finding(ctx, "overview-aspect-missing", f"第一部分没有写「{BY_KEY[k].name}」方面的情况", source,
                    line=_heading_line(ex, "一"))
            for k in OVERVIEW if k in by_key and by_key[k].status == "missing"]
@@ -84,4 +86,9 @@ def coverage_findings(statuses: list[AspectStatus], ctx: Context, source: str) -
         anchor = problems if problems and problems.evidence else measures or problems
         out.append(finding(ctx, "section5-weak", "第五部分" + "，".join(lacking), source,
                            anchor.evidence, anchor.line or _heading_line(ex, "五")))
+    reported = already_empty_lines(ctx)
+    out += [finding(ctx, "section6-item-empty", f"「{BY_KEY[s.aspect].name}」内容空泛：{s.summary or '只有套话或一句话'}",
+                    source, s.evidence, s.line)
+            for s in by_key.values()  # the fee has rules of its own (fee-statement-vague)
+            if s.part == "六" and s.aspect != "fee" and s.status == "partial" and s.line not in reported]
     return out

@@ -8,7 +8,7 @@ from ..models import Claim, Finding
 from ..rules import REGISTRY, to_finding
 from ..rules.context import Context
 from ..rules.registry import Hit
-from ..rules.section6_rules import item_empty
+from ..rules.section6_rules import item_empty, part6_items
 
 # Text rules the LLM reports as observations; coverage rules come from the aspects (aspects.py).
 OBSERVATION_RULES = ("boilerplate-text", "foreign-text-pasted", "typo", "narrative-internal-inconsistency",
@@ -34,9 +34,12 @@ def claim_findings(claims: list[Claim], ctx: Context, source: str) -> list[Findi
     return out
 
 
-def already_empty_lines(ctx: Context) -> set[int | None]:
-    """Part 六 items the deterministic section6-item-empty rule reports, so the LLM does not repeat them."""
-    return {hit.line for hit in item_empty(ctx)}
+def already_empty_lines(ctx: Context) -> set[int]:
+    """Every line of the part 六 items the deterministic section6-item-empty rule reports, so
+    the narrative review does not report them again."""
+    flagged = {hit.line for hit in item_empty(ctx)}
+    return {line for item in part6_items(ctx) if item.heading.line in flagged
+            for line in (item.heading.line, *(p.line for p in item.body))}
 
 
 def unavailable_finding(ctx: Context, reason: str, attempts: int) -> Finding:

@@ -14,6 +14,8 @@ from extractors.extract import Extraction
 FRONT = "前文"  # the label of the text before part 一
 # Personal numbers stay out of third-party requests; the deterministic rule reports them anyway.
 _PRIVATE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
+# the prompt delimits the report with <report>…</report>; the text must not close it early
+_DELIMITER = re.compile(r"<(/?)report>", re.IGNORECASE)
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -25,9 +27,11 @@ def estimate_tokens(text: str) -> int:
 
 
 def narrative_paragraphs(ex: Extraction) -> list[Paragraph]:
-    """The narrative as sent: front matter and parts 一/五/六 without the signature, private numbers masked."""
+    """The narrative as sent: front matter and parts 一/五/六 without the signature, private
+    numbers masked, the prompt's delimiter defused. Quotes are verified against this text."""
     end = ex.meta.signature_line
-    return [Paragraph(_PRIVATE.sub(lambda m: "*" * len(m.group(0)), p.text), p.line, p.page)
+    return [Paragraph(_DELIMITER.sub(r"＜\1report＞", _PRIVATE.sub(lambda m: "*" * len(m.group(0)), p.text)),
+                      p.line, p.page)
             for p in ex.narrative if p.text.strip() and (end is None or p.line < end)]
 
 

@@ -1,0 +1,126 @@
+"""The bot assembled: Web API client, bolt App, store, worker pool; and its two adapters, Socket Mode
+(default: no public URL needed) and HTTP (request signatures verified by bolt)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from nianbao.config import Config
+from nianbao.review import NarrativeReviewer
+from nianbao.rules import REGISTRY
+
+from . import commands
+from .config import Settings, SettingsError
+from .fetch import Limits, origin_of
+from .handlers import register
+from .jobs import Runner
+from .logs import setup_logging
+from .reviewing import make_review_fn
+from .store import Store
+from .worker import Worker
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+SLACK_FILES_ORIGIN = ("files.slack.com", 443)
+_AUTO = object()
+
+
+@dataclass
+class Bot:
+    app: App
+    worker: Worker
+    store: Store
+
+    def start(self) -> None:
+        self.worker.resume()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.store.close()
+
+
+def make_client(settings: Settings) -> WebClient:
+    return WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=15,
+                     retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)])
+
+
+def create_app(settings: Settings, client: WebClient | None = None, *, config: Config | None = None,
+               narrative: NarrativeReviewer | None | object = _AUTO) -> Bot:
+    """``narrative`` defaults to the configured narrative reviewer (LLM or heuristic)."""
+    client = client or make_client(settings)
+    # The token lives on the client (bolt ignores ``token=`` next to ``client=``); auth.test runs here.
+    app = App(client=client, signing_secret=settings.signing_secret, logger=logging.getLogger("bot.bolt"))
+    config = config or Config()
+    if narrative is _AUTO:
+        from nianbao.narrative import make_reviewer
+
+        narrative = make_reviewer()
+    store = Store(settings.database_url)
+    runner = Runner(client, store, make_review_fn(config, narrative), Limits(config.max_bytes, settings.fetch_timeout),
+                    settings.bot_token, frozenset({SLACK_FILES_ORIGIN, origin_of(settings.api_url)}),
+                    settings.allow_hosts)
+    worker = Worker(store, runner, settings.workers)
+    register(app, worker, commands.rules_text(REGISTRY))
+    return Bot(app, worker, store)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib signature)
+        log.debug("http: " + format, *args)
+
+
+def http_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer:
+    """Slack's events, commands and url_verification at ``/slack/events``; call serve_forever()."""
+    return make_server(host, port, SlackRequestHandler(bot.app, path=EVENTS_PATH),
+                       server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+
+
+def run(settings: Settings, config: Config) -> None:
+    """``nianbao serve``: blocks until interrupted. Startup problems raise SettingsError (Chinese)."""
+    setup_logging(settings.secrets)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below on `docker stop`
+    try:
+        bot = create_app(settings, config=config)
+    except BoltError:
+        raise SettingsError("Slack 拒绝了 SLACK_BOT_TOKEN（auth.test 未通过）：请检查令牌，或重新安装应用") from None
+    except (SlackClientError, OSError) as exc:
+        raise SettingsError(f"无法连接 Slack API {settings.api_url}（{exc.__class__.__name__}）") from None
+    except SQLAlchemyError as exc:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        raise SettingsError(f"无法打开数据库 {where}（{exc.__class__.__name__}）") from None
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            raise
+        raise SettingsError("PostgreSQL 需要驱动 psycopg：pip install 'nianbao[postgres]'") from None
+    bot.start()
+    try:
+        if settings.http:
+            server = http_server(bot, port=settings.port)
+            log.info("listening on http://0.0.0.0:%s%s", settings.port, EVENTS_PATH)
+            server.serve_forever()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("connecting in Socket Mode")
+            SocketModeHandler(bot.app, settings.app_token).start()
+    finally:
+        bot.stop()

@@ -1,0 +1,51 @@
+"""Bolt listeners: parse, acknowledge, enqueue. No network call and no review happens here."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+
+from . import commands
+from .worker import Worker
+
+
+def file_key(channel: str, file_id: str) -> str:
+    return f"file:{channel}:{file_id}"
+
+
+def register(app: App, worker: Worker, rules_text: str) -> None:
+    @app.event({"type": "message", "subtype": "file_share"})
+    def on_file_message(body: dict, event: dict) -> None:
+        if not worker.first_delivery(body.get("event_id")):
+            return
+        channel, ts = event["channel"], event["ts"]
+        for f in event.get("files", []):
+            if commands.is_report_name(f.get("name")):  # others may lack a name here; file_shared covers them
+                worker.enqueue(file_key(channel, f["id"]), kind="file", channel=channel, user_id=event.get("user"),
+                               file_id=f["id"], file_name=f["name"], message_ts=ts,
+                               thread_ts=event.get("thread_ts") or ts)
+
+    @app.event("file_shared")
+    def on_file_shared(body: dict, event: dict) -> None:
+        if worker.first_delivery(body.get("event_id")):
+            channel, file_id = event["channel_id"], event["file_id"]
+            worker.enqueue(file_key(channel, file_id), kind="file", channel=channel, user_id=event.get("user_id"),
+                           file_id=file_id)
+
+    @app.event("message")
+    def on_other_message() -> None:
+        """Chat needs no answer; registered so that bolt does not warn about unhandled events."""
+
+    @app.command("/review")
+    def on_review(ack: Ack, command: dict) -> None:
+        action, arg = commands.parse(command.get("text", ""))
+        if action == "help":
+            return ack(text=commands.USAGE)
+        if action == "rules":
+            return ack(text=rules_text)
+        if action == "invalid":
+            return ack(text=f"{arg}\n{commands.USAGE}")
+        ack(text=f"收到，正在下载并审阅 {arg}，结果会发到本频道。" if action == "url"
+            else "收到，正在审阅本频道最近分享的报告文件，结果会回复在该文件的线程里。")
+        worker.enqueue(f"cmd:{command['trigger_id']}", response_url=command.get("response_url"), kind=action,
+                       channel=command["channel_id"], user_id=command.get("user_id"),
+                       source_url=arg if action == "url" else None)

@@ -1,0 +1,148 @@
+"""One structured LLM request: langchain-openai ``ChatOpenAI`` over any OpenAI-compatible
+endpoint, tenacity owning the retries (the client's own are off), and one re-ask with the
+validation error when the answer does not fit the schema (the instructor pattern).
+Imported on the LLM path only: langchain and openai cost about two seconds to import."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+
+import openai
+import pydantic
+from langchain_core.exceptions import OutputParserException
+from langchain_openai import ChatOpenAI
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from ..models import LLMCall
+from .inputs import estimate_tokens
+from .settings import LLMSettings
+
+MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After would stall a whole batch
+Messages = list[tuple[str, str]]
+# the answer arrived but is not the schema: re-ask, never retry blindly
+_INVALID = (pydantic.ValidationError, OutputParserException, openai.LengthFinishReasonError,
+            openai.ContentFilterFinishReasonError)
+
+
+class LLMFailure(Exception):
+    """The model could not give a valid answer; ``reason`` says why, in Chinese."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _transient(exc: BaseException) -> bool:
+    """What openai itself would retry: timeouts, lost connections, 408/409/429 and 5xx."""
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409, 429) or exc.status_code >= 500)
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the server asked us to wait (Retry-After-Ms, Retry-After in seconds or as a date)."""
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    headers = exc.response.headers
+    for name, scale in (("retry-after-ms", 1000), ("retry-after", 1)):
+        try:
+            return float(headers[name]) / scale
+        except (KeyError, ValueError):
+            continue
+    try:
+        when = email.utils.parsedate_to_datetime(headers.get("retry-after", ""))
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def describe(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return f"请求超时（{timeout:g} 秒无响应）"
+    if isinstance(exc, openai.APIConnectionError):
+        return "无法连接大模型服务"
+    if isinstance(exc, openai.APIStatusError):
+        code = exc.status_code
+        what = {401: "鉴权失败，请检查 OPENAI_API_KEY", 403: "无权访问", 404: "模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL",
+                429: "被限流"}.get(code, "服务器错误" if code >= 500 else "请求被拒绝")
+        return f"{what}（HTTP {code}）"
+    return f"{exc.__class__.__name__}"
+
+
+def _brief(exc: BaseException) -> str:
+    """The validation error, short enough to send back to the model."""
+    if isinstance(exc, pydantic.ValidationError):
+        return "；".join(f"{'.'.join(map(str, e['loc'])) or '整体'}：{e['msg']}" for e in exc.errors()[:6])
+    if isinstance(exc, openai.LengthFinishReasonError):
+        return "输出被截断（达到长度上限），请精简 summary 和 quote"
+    text = str(exc)
+    return text.split("Got: ", 1)[-1][:300]
+
+
+class StructuredLLM:
+    """Thread-safe: the chat model is shared, each ``ask`` keeps its own state."""
+
+    def __init__(self, settings: LLMSettings, schema: type[pydantic.BaseModel]):
+        self.settings = settings
+        chat = ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=settings.api_key or "not-needed",
+                          timeout=settings.timeout, max_retries=0, temperature=0,
+                          max_tokens=settings.max_output_tokens)
+        self.runnable = chat.with_structured_output(schema, method=settings.method, include_raw=True)
+        self._backoff = wait_exponential_jitter(initial=settings.backoff, max=settings.backoff * 16,
+                                                jitter=settings.backoff)
+
+    def ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall) -> pydantic.BaseModel:
+        """The parsed answer; ``call`` records attempts, tokens, latency and the error. Raises LLMFailure."""
+        start = time.perf_counter()
+        try:
+            return self._ask(messages, reask, call)
+        except LLMFailure as exc:
+            call.ok, call.error = False, exc.reason
+            raise
+        finally:
+            call.latency_ms = round((time.perf_counter() - start) * 1000)
+
+    def _ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall) -> pydantic.BaseModel:
+        try:
+            parsed, raw, error = self._with_retries(messages, call)
+            if error:
+                followup = [*messages, *([("ai", raw)] if raw else []), ("human", reask(error))]
+                parsed, _, error = self._with_retries(followup, call)
+                if error:
+                    raise LLMFailure(f"两次输出都不符合格式（{error[:80]}）")
+            return parsed
+        except openai.APIError as exc:
+            raise LLMFailure(describe(exc, self.settings.timeout)) from exc
+
+    def _with_retries(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
+        retrying = Retrying(stop=stop_after_attempt(self.settings.max_attempts), wait=self._wait,
+                            retry=retry_if_exception(_transient), reraise=True)
+        return retrying(self._attempt, messages, call)
+
+    def _wait(self, state: RetryCallState) -> float:
+        after = _retry_after(state.outcome.exception() if state.outcome else None)
+        return min(after, MAX_RETRY_AFTER) if after is not None else self._backoff(state)
+
+    def _attempt(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
+        """One request: (parsed, "", "") or (None, raw text, why it does not fit)."""
+        call.attempts += 1
+        sent = estimate_tokens("".join(text for _, text in messages))
+        try:
+            result = self.runnable.invoke(messages)
+        except _INVALID as exc:  # json_schema parses inside the client, so no raw text here
+            call.tokens_in += sent
+            return None, "", _brief(exc)
+        raw = result["raw"]
+        text = raw.content if isinstance(raw.content, str) else ""
+        if not text and (bad := getattr(raw, "invalid_tool_calls", None)):
+            text = bad[0].get("args") or ""
+        usage = raw.usage_metadata or {}
+        call.tokens_in += usage.get("input_tokens") or sent
+        call.tokens_out += usage.get("output_tokens") or estimate_tokens(text)
+        if result["parsed"] is not None:
+            return result["parsed"], "", ""
+        error = result["parsing_error"]
+        # function_calling swallows a missing or broken tool call and returns None (stack P3)
+        return None, text, _brief(error) if error else "没有返回结构化结果（缺少工具调用或参数不是 JSON）"

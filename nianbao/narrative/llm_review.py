@@ -1,0 +1,115 @@
+"""The narrative review by LLM: the narrative alone, one request per chunk, every answer
+verified by code, findings derived by code. If the LLM fails, the heuristic takes over and one
+info finding says why — the deterministic review is never held up or changed."""
+
+from __future__ import annotations
+
+from extractors.extract import Extraction
+
+from ..claims import METRICS
+from ..config import Config
+from ..models import AspectStatus, Claim, Finding, LLMCall, Narrative
+from ..rules import REGISTRY
+from ..rules.context import Context
+from .aspects import ASPECTS, coverage_findings, merge, required
+from .findings import OBSERVATION_RULES, claim_findings, finding, unavailable_finding
+from .heuristic import heuristic_review
+from .inputs import FRONT, Chunk, narrative_paragraphs, split_by_part
+from .llm import LLMFailure, StructuredLLM
+from .prompts import Prompt, load_prompt
+from .schema import NarrativeOut
+from .settings import LLMSettings
+from .verify import QuoteIndex, verify
+
+SOURCE = "llm"
+PROMPT = "narrative_review"
+_PART_NAMES = {FRONT: "前文", "一": "第一部分", "五": "第五部分", "六": "第六部分"}
+
+
+def vocabulary() -> dict[str, str]:
+    """The lists the prompt names, from their single sources in the code."""
+    return {
+        "aspects": "；".join(f"{a.key} {a.name}" + ("（仅人民政府）" if a.key == "assessment_results" else "")
+                            for a in ASPECTS),
+        "metrics": "；".join(f"{key} {name}" for key, (_, name) in METRICS.items()),
+        "rules": "；".join(f"{r} {REGISTRY[r].summary.rstrip('。')}" for r in OBSERVATION_RULES),
+    }
+
+
+class LLMReviewer:
+    """A NarrativeReviewer. Thread-safe: batches call one instance from many threads."""
+
+    def __init__(self, settings: LLMSettings):
+        self.settings = settings
+        self.prompt: Prompt = load_prompt(PROMPT, vocabulary())
+        self.llm = StructuredLLM(settings, NarrativeOut)
+
+    def __call__(self, ex: Extraction, config: Config) -> tuple[Narrative, list[Finding]]:
+        ctx = Context(ex, config)
+        paragraphs = narrative_paragraphs(ex)
+        calls: list[LLMCall] = []
+        answers: list[tuple[Chunk, NarrativeOut]] = []
+        try:
+            for chunk in split_by_part(paragraphs, ex, self.settings.max_input_tokens):
+                calls.append(LLMCall(model=self.settings.model, prompt=self.prompt.id, parts="".join(chunk.parts),
+                                     attempts=0))
+                answers.append((chunk, self.llm.ask(self._messages(ex, chunk), self._reask, calls[-1])))
+        except LLMFailure as exc:
+            return self._degraded(ctx, calls, exc.reason)
+        except Exception as exc:  # a bug on this path must cost the narrative review only
+            calls[-1].ok, calls[-1].error = False, repr(exc)
+            return self._degraded(ctx, calls, f"内部错误（{exc.__class__.__name__}）")
+        return self._review(ctx, paragraphs, answers, calls)
+
+    def _messages(self, ex: Extraction, chunk: Chunk) -> list[tuple[str, str]]:
+        parts = "、".join(_PART_NAMES[p] for p in chunk.parts)
+        if chunk.partial:
+            parts += "（该部分较长，这里只是其中一段，其余在另一次请求中）"
+        keys = [a.key for a in required(ex, chunk.parts)]
+        user = self.prompt.user.substitute(
+            issuer=ex.meta.issuer or "未识别", kind="人民政府" if ex.meta.is_people_government else "非人民政府",
+            year=ex.meta.year or "未识别", parts=parts, aspect_keys="、".join(keys) or "无", report=chunk.text)
+        return [("system", self.prompt.system), ("human", user)]
+
+    def _reask(self, error: str) -> str:
+        return self.prompt.reask.substitute(error=error)
+
+    def _block(self, calls: list[LLMCall], **fields) -> Narrative:
+        return Narrative(model=self.settings.model, prompt=self.prompt.id, prompt_sha256=self.prompt.sha256,
+                         calls=calls, tokens_in=sum(c.tokens_in for c in calls),
+                         tokens_out=sum(c.tokens_out for c in calls), latency_ms=sum(c.latency_ms for c in calls),
+                         **fields)
+
+    def _review(self, ctx: Context, paragraphs, answers: list[tuple[Chunk, NarrativeOut]],
+                calls: list[LLMCall]) -> tuple[Narrative, list[Finding]]:
+        index = QuoteIndex(paragraphs)
+        statuses: list[AspectStatus] = []
+        claims: list[Claim] = []
+        notes: list[Finding] = []
+        dropped = 0
+        for chunk, out in answers:
+            checked = verify(out, index, {a.key for a in required(ctx.ex, chunk.parts)})
+            statuses += checked.aspects
+            claims += checked.claims
+            dropped += checked.dropped
+            notes += [finding(ctx, o.rule, o.message.strip()[:150] or REGISTRY[o.rule].summary, SOURCE,
+                              o.quote.strip(), line) for o, line in checked.observations]
+        aspects = merge(statuses)
+        findings = coverage_findings(aspects, ctx, SOURCE) + claim_findings(claims, ctx, SOURCE)
+        seen = set()
+        for f in notes:  # the same observation from two requests, or twice in one answer
+            if (f.rule, f.location.line) not in seen:
+                seen.add((f.rule, f.location.line))
+                findings.append(f)
+        note = f"叙述较长，按部分分 {len(answers)} 次请求审阅" if len(answers) > 1 else None
+        if not answers:
+            note = "没有叙述文字，未调用大模型"
+        summary = " ".join(out.summary.strip() for _, out in answers if out.summary.strip())
+        return self._block(calls, method="llm", aspects=aspects, claims=claims, summary=summary,
+                           dropped_quotes=dropped, note=note), findings
+
+    def _degraded(self, ctx: Context, calls: list[LLMCall], reason: str) -> tuple[Narrative, list[Finding]]:
+        narrative, findings = heuristic_review(ctx.ex, ctx.config)
+        block = self._block(calls, **narrative.model_dump(include={"method", "aspects", "claims", "summary"}),
+                            note=f"大模型审阅不可用（{reason}），叙述部分改用启发式检查")
+        return block, findings + [unavailable_finding(ctx, reason, sum(c.attempts for c in calls))]
