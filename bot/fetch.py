@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
@@ -78,7 +78,7 @@ def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
         tls = ssl.create_default_context() if parts.scheme == "https" else None
         conn = _Pinned(origin, ip, _remaining(deadline), tls)
         try:
-            conn.request("GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), headers=headers)
+            conn.request("GET", _target(parts.path, parts.query), headers=headers)
             resp = conn.getresponse()
             if resp.status in _REDIRECTS and resp.getheader("Location"):
                 url = urljoin(url, resp.getheader("Location"))
@@ -92,6 +92,11 @@ def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
         finally:
             conn.close()
     raise FetchError(f"重定向超过 {MAX_REDIRECTS} 次")
+
+
+def _target(path: str, query: str) -> str:
+    """The request target in ASCII: non-ASCII characters escaped, existing %XX escapes kept."""
+    return quote(path or "/", safe="/%:@!$&'()*+,;=~") + (f"?{quote(query, safe='/%:@!$&()*+,;=?~')}" if query else "")
 
 
 def _remaining(deadline: float) -> float:

@@ -47,7 +47,7 @@ def sniff(data: bytes) -> str:
 
 def load_bytes(data: bytes, name: str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     if len(data) > max_bytes:
-        raise LoadError(f"文件过大（{len(data) / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）")
+        raise LoadError(f"文件过大（{len(data) / 1048576:.1f} MB，上限 {max_bytes / 1048576:g} MB）")
     fmt = sniff(data)
     if fmt == "txt":
         from .text_loader import decode, load_text
@@ -70,17 +70,22 @@ def load_bytes(data: bytes, name: str = "<bytes>", max_bytes: int = DEFAULT_MAX_
     return load_legacy(data, name)
 
 
-def load_path(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, bytes]:
+def read_path(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, or LoadError saying why they cannot be had (checked before reading)."""
     p = Path(path)
     try:
         size = p.stat().st_size
+        if p.is_dir():
+            raise LoadError("是目录，不是文件")
         if size > max_bytes:
-            raise LoadError(f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）")
-        data = p.read_bytes()
+            raise LoadError(f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:g} MB）")
+        return p.read_bytes()
     except FileNotFoundError:
         raise LoadError("文件不存在") from None
-    except IsADirectoryError:
-        raise LoadError("是目录，不是文件") from None
     except PermissionError:
         raise LoadError("没有读取权限") from None
-    return load_bytes(data, p.name, max_bytes), data
+
+
+def load_path(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, bytes]:
+    data = read_path(path, max_bytes)
+    return load_bytes(data, Path(path).name, max_bytes), data

@@ -3,7 +3,6 @@ last year's report paired by issuer, narratives concurrently (bounded), results 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.errors import LoadError
+from extractors.load import read_path
 from extractors.extract import Extraction
 from extractors.normalize import fold
 
@@ -50,18 +50,9 @@ def collect(paths: list[str]) -> list[str]:
 def analyze_path(path: str, config: Config) -> Analysis | str:
     """Never raises: an unreadable input becomes its one-line reason."""
     try:
-        p = Path(path)
-        if not p.exists():
-            return "文件不存在"
-        if p.is_dir():
-            return "是目录，不是文件"
-        if p.stat().st_size > config.max_bytes:
-            return f"文件过大（{p.stat().st_size / 1048576:.1f} MB，上限 {config.max_size_mb:g} MB）"
-        return analyze_bytes(p.read_bytes(), path, config)
+        return analyze_bytes(read_path(path, config.max_bytes), path, config)
     except LoadError as exc:
         return str(exc)
-    except PermissionError:
-        return "没有读取权限"
     except Exception as exc:  # a bug must cost one file, never the batch or a traceback
         return f"内部错误，无法审阅（{exc.__class__.__name__}）；请把该文件报告给维护者"
 
@@ -104,7 +95,3 @@ def review_paths(paths: list[str], config: Config, jobs: int = 1, narrative: Nar
         reviews = dict(zip((id(a) for a in analyses), pool.map(finish_one, analyses)))
     return [Outcome(path, error=r) if isinstance(r, str) else Outcome(path, review=reviews[id(r)])
             for path, r in zip(paths, results)]
-
-
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))

@@ -4,6 +4,8 @@ info finding says why — the deterministic review is never held up or changed."
 
 from __future__ import annotations
 
+import re
+
 from extractors.extract import Extraction
 
 from ..claims import METRICS
@@ -29,10 +31,9 @@ _PART_NAMES = {FRONT: "前文", "一": "第一部分", "五": "第五部分", "�
 def vocabulary() -> dict[str, str]:
     """The lists the prompt names, from their single sources in the code."""
     return {
-        "aspects": "；".join(f"{a.key} {a.name}" + ("（仅人民政府）" if a.key == "assessment_results" else "")
-                            for a in ASPECTS),
+        "aspects": "；".join(f"{a.key} {a.name}" for a in ASPECTS),
         "metrics": "；".join(f"{key} {name}" for key, (_, name) in METRICS.items()),
-        "rules": "；".join(f"{r} {REGISTRY[r].summary.rstrip('。')}" for r in OBSERVATION_RULES),
+        "rules": "；".join(f"{r} {re.split('[，（。]', REGISTRY[r].summary)[0]}" for r in OBSERVATION_RULES),
     }
 
 

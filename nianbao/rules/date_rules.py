@@ -109,7 +109,7 @@ def date_missing(ctx: Context):
     Example: 报告以第六部分正文结束，没有落款.
     """
     if ctx.ex.meta.signed_on is None:
-        yield Hit("报告末尾没有落款日期，无法据文本核对是否按期发布", part=None)
+        yield Hit("报告末尾没有落款日期，无法据文本核对是否按期发布")
 
 
 @rule("vague-time-reference", "info")

@@ -1,0 +1,89 @@
+"""The bot under test: the real app behind its real HTTP adapter on 127.0.0.1, talking to a fake Slack."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fake_slack import FakeSlack
+from sqlalchemy import select
+
+from bot.app import EVENTS_PATH, Bot, create_app, http_server
+from bot.config import Settings
+from bot.store import UNFINISHED, ReviewRow
+
+GENERATED = Path(__file__).parent / "fixtures" / "generated"
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def seed_docx() -> bytes:
+    return (GENERATED / "001.docx").read_bytes()  # 金岭回族镇 2022: verdict fail
+
+
+def seed_txt(prefix: str = "001") -> bytes:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_bytes()
+
+
+@dataclass
+class Harness:
+    slack: FakeSlack
+    bot: Bot
+    settings: Settings
+    url: str  # the app's events endpoint
+
+    def rows(self) -> list[ReviewRow]:
+        with self.bot.store._session() as s:
+            return list(s.scalars(select(ReviewRow).order_by(ReviewRow.id)))
+
+    def wait_idle(self, count: int = 1, timeout: float = 15) -> list[ReviewRow]:
+        """Until at least ``count`` reviews exist and none is queued or running."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            rows = self.rows()
+            if len(rows) >= count and all(r.status not in UNFINISHED for r in rows):
+                return rows
+            time.sleep(0.02)
+        raise AssertionError(f"reviews not finished: {[(r.id, r.status) for r in self.rows()]}")
+
+
+def clear_slack_env(monkeypatch) -> None:
+    """SLACK_* variables change bolt's behaviour (e.g. OAuth mode); tests must not inherit them."""
+    for var in list(os.environ):
+        if var.startswith("SLACK_"):
+            monkeypatch.delenv(var)
+
+
+def settings_for(slack: FakeSlack, db: Path, **overrides) -> Settings:
+    return Settings(bot_token=slack.bot_token, signing_secret=slack.signing_secret, api_url=slack.api_url,
+                    http=True, workers=2, database_url=f"sqlite:///{db}", fetch_timeout=5, **overrides)
+
+
+@contextmanager
+def serving(slack: FakeSlack, settings: Settings, **create_kwargs) -> Iterator[Harness]:
+    """The app over HTTP for an already running fake Slack (tests that restart the bot reuse the fake)."""
+    bot = create_app(settings, **{"narrative": None, **create_kwargs})
+    server = http_server(bot, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    bot.start()
+    try:
+        yield Harness(slack, bot, settings, f"http://127.0.0.1:{server.server_address[1]}{EVENTS_PATH}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        bot.stop()
+
+
+@contextmanager
+def running_bot(tmp_path: Path, monkeypatch, **kwargs) -> Iterator[Harness]:
+    """Fake Slack + bot. ``kwargs``: Settings overrides (allow_hosts, workers, …) or create_app's
+    (config, narrative; narrative defaults to None: the deterministic review only)."""
+    clear_slack_env(monkeypatch)
+    create_kwargs = {k: kwargs.pop(k) for k in ("config", "narrative") if k in kwargs}
+    with FakeSlack() as fake:
+        with serving(fake, settings_for(fake, tmp_path / "bot.sqlite", **kwargs), **create_kwargs) as harness:
+            yield harness

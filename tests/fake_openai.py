@@ -1,0 +1,170 @@
+"""A fake OpenAI-compatible chat-completions server for tests and benchmarks (stdlib only).
+
+Real clients talk to it over HTTP on 127.0.0.1 — openai 3.x sends through httpx2, which respx
+cannot intercept, so a real local server is the only faithful fake. Scripted: each request takes
+the next response from a queue, or ``default`` when the queue is empty. A response is
+
+- a ``dict``: the answer as JSON — message content, or the arguments of a tool call when the
+  request offered tools (langchain's ``function_calling``);
+- a ``str``: the message content as is (prose, broken JSON, fenced JSON …); ``HANG`` never answers;
+- an ``int``: that HTTP status with an OpenAI-style error body;
+- a ``Reply``: full control (status, headers, delay, finish_reason, usage);
+- a callable ``f(request) -> any of the above``.
+
+Every request is recorded (``requests``) with lower-cased headers and its JSON body.
+
+    with FakeOpenAI([Reply(429, headers={"Retry-After": "1"}), {"summary": "…"}]) as fake:
+        ChatOpenAI(base_url=fake.base_url, api_key="test", ...)
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Union
+
+from nianbao.narrative.inputs import estimate_tokens
+
+HANG = "hang"
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    content: str | dict | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    finish_reason: str = "stop"
+    usage: dict | None = None  # None: estimated from the request and the answer
+
+
+@dataclass
+class Request:
+    path: str
+    headers: dict[str, str]
+    body: dict
+    at: float
+
+    @property
+    def messages(self) -> list[dict]:
+        return self.body.get("messages", [])
+
+    def text(self, role: str | None = None) -> str:
+        """All message contents (of one role), joined."""
+        return "\n".join(m.get("content") or "" for m in self.messages if role in (None, m.get("role")))
+
+
+Response = Union[dict, str, int, Reply, Callable[[Request], Any]]
+
+
+class FakeOpenAI:
+    def __init__(self, script: list[Response] = (), *, default: Response | None = None, latency: float = 0.0):
+        self.queue: deque[Response] = deque(script)
+        self.default = default
+        self.latency = latency
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):  # noqa: N802 (http.server naming)
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
+                fake._answer(self, request)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def push(self, *responses: Response) -> None:
+        with self._lock:
+            self.queue.extend(responses)
+
+    def start(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # releases hanging handlers
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _next(self, request: Request) -> Reply | str:
+        with self._lock:
+            self.requests.append(request)
+            response = self.queue.popleft() if self.queue else self.default
+        while callable(response):
+            response = response(request)
+        if response is None:
+            return Reply(500, "fake: script exhausted")
+        if response == HANG:
+            return HANG
+        if isinstance(response, int):
+            return Reply(response)
+        return response if isinstance(response, Reply) else Reply(content=response)
+
+    def _answer(self, handler: BaseHTTPRequestHandler, request: Request) -> None:
+        reply = self._next(request)
+        if reply == HANG:
+            self._stopping.wait(60)
+            handler.close_connection = True
+            return
+        if self.latency or reply.delay:
+            time.sleep(self.latency + reply.delay)
+        if reply.status != 200:
+            payload = {"error": {"message": reply.content or f"fake error {reply.status}", "type": "fake_error",
+                                 "code": reply.status}}
+        else:
+            payload = self._completion(request, reply)
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        handler.send_response(reply.status)
+        handler.send_header("content-type", "application/json")
+        handler.send_header("content-length", str(len(data)))
+        for name, value in reply.headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    @staticmethod
+    def _completion(request: Request, reply: Reply) -> dict:
+        content = reply.content
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        tools = request.body.get("tools")
+        if tools:  # answer the forced tool call; a str is sent as content (a model that ignored the tool)
+            message = {"role": "assistant", "content": text if isinstance(content, str) else None}
+            if not isinstance(content, str):
+                message["tool_calls"] = [{"id": "call_1", "type": "function",
+                                          "function": {"name": tools[0]["function"]["name"], "arguments": text}}]
+        else:
+            message = {"role": "assistant", "content": text}
+        prompt = estimate_tokens(request.text())
+        completion = estimate_tokens(text)
+        return {
+            "id": f"chatcmpl-fake-{len(text)}", "object": "chat.completion", "created": int(time.time()),
+            "model": request.body.get("model", "fake"),
+            "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
+            "usage": reply.usage or {"prompt_tokens": prompt, "completion_tokens": completion,
+                                     "total_tokens": prompt + completion},
+        }
