@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -14,12 +15,12 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from nianbao.config import Config
+from nianbao.config import Config, ConfigError
 from nianbao.review import NarrativeReviewer
 from nianbao.rules import REGISTRY
 
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 SLACK_FILES_ORIGIN = ("files.slack.com", 443)
-_AUTO = object()
+CONFIGURED = object()  # create_app(narrative=…) default: the reviewer the environment configures
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Bot:
     store: Store
 
     def start(self) -> None:
+        self.store.forget_events()
         self.worker.resume()
 
     def stop(self) -> None:
@@ -60,13 +62,13 @@ def make_client(settings: Settings) -> WebClient:
 
 
 def create_app(settings: Settings, client: WebClient | None = None, *, config: Config | None = None,
-               narrative: NarrativeReviewer | None | object = _AUTO) -> Bot:
+               narrative: NarrativeReviewer | None | object = CONFIGURED) -> Bot:
     """``narrative`` defaults to the configured narrative reviewer (LLM or heuristic)."""
     client = client or make_client(settings)
     # The token lives on the client (bolt ignores ``token=`` next to ``client=``); auth.test runs here.
     app = App(client=client, signing_secret=settings.signing_secret, logger=logging.getLogger("bot.bolt"))
     config = config or Config()
-    if narrative is _AUTO:
+    if narrative is CONFIGURED:
         from nianbao.narrative import make_reviewer
 
         narrative = make_reviewer()
@@ -98,8 +100,35 @@ def run(settings: Settings, config: Config) -> None:
     """``nianbao serve``: blocks until interrupted. Startup problems raise SettingsError (Chinese)."""
     setup_logging(settings.secrets)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below on `docker stop`
+    bot = _create(settings, config)
+    bot.start()
     try:
-        bot = create_app(settings, config=config)
+        if settings.http:
+            try:
+                server = http_server(bot, port=settings.port)
+            except OSError as exc:
+                raise SettingsError(f"无法监听端口 {settings.port}（{exc.strerror}）") from None
+            log.info("listening on http://0.0.0.0:%s%s", settings.port, EVENTS_PATH)
+            server.serve_forever()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            try:
+                SocketModeHandler(bot.app, settings.app_token).connect()
+            except SlackApiError:
+                raise SettingsError("Slack 拒绝了 SLACK_APP_TOKEN：应为带 connections:write 权限的应用级令牌") from None
+            log.info("connected in Socket Mode")
+            threading.Event().wait()
+    finally:
+        bot.stop()
+
+
+def _create(settings: Settings, config: Config) -> Bot:
+    """create_app, with what can go wrong at startup said in one line."""
+    try:
+        return create_app(settings, config=config)
+    except ConfigError as exc:  # invalid NIANBAO_LLM_* settings
+        raise SettingsError(str(exc)) from None
     except BoltError:
         raise SettingsError("Slack 拒绝了 SLACK_BOT_TOKEN（auth.test 未通过）：请检查令牌，或重新安装应用") from None
     except (SlackClientError, OSError) as exc:
@@ -111,16 +140,3 @@ def run(settings: Settings, config: Config) -> None:
         if not (exc.name or "").startswith("psycopg"):
             raise
         raise SettingsError("PostgreSQL 需要驱动 psycopg：pip install 'nianbao[postgres]'") from None
-    bot.start()
-    try:
-        if settings.http:
-            server = http_server(bot, port=settings.port)
-            log.info("listening on http://0.0.0.0:%s%s", settings.port, EVENTS_PATH)
-            server.serve_forever()
-        else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("connecting in Socket Mode")
-            SocketModeHandler(bot.app, settings.app_token).start()
-    finally:
-        bot.stop()

@@ -51,9 +51,9 @@ def _finding_section(f: Finding) -> dict:
     return _section(text)
 
 
-def _changes(c: Comparison) -> list[dict]:
+def _changes(c: Comparison) -> dict:
     when = c.previous_at.strftime("%Y-%m-%d %H:%M")
-    head = (f"*与上次审阅（{when}）相比*：已修正 {len(c.fixed)} · 新增 {len(c.new)} · 仍存在 {len(c.still_open)}")
+    head = f"*与上次审阅（{when}）相比*：已修正 {len(c.fixed)} · 新增 {len(c.new)} · 仍存在 {len(c.still_open)}"
     if c.same_content:
         head += "\n文件内容与上次审阅的完全相同。"
     lines = [head]
@@ -62,7 +62,7 @@ def _changes(c: Comparison) -> list[dict]:
     more = max(0, len(c.fixed) - SHOWN_CHANGES) + max(0, len(c.new) - SHOWN_CHANGES)
     if more:
         lines.append(f"……另有 {more} 项变化，见附件")
-    return [_section("\n".join(lines))]
+    return _section("\n".join(lines))
 
 
 def most_important(findings: list[Finding]) -> list[Finding]:
@@ -80,7 +80,7 @@ def review_message(review: Review, comparison: Comparison | None = None, intro: 
         blocks.append(_section(intro))
     blocks.append(_section(f"*{escape(headline(review))}*"))
     if comparison:
-        blocks += _changes(comparison)
+        blocks.append(_changes(comparison))
     if review.narrative.summary:
         blocks.append(_section(f"*摘要*\n{escape(review.narrative.summary)}"))
     shown = most_important(review.findings)
@@ -95,4 +95,4 @@ def review_message(review: Review, comparison: Comparison | None = None, intro: 
 
 
 def failure_text(name: str, reason: str) -> str:
-    return f"🚫 无法审阅「{name}」：{reason}"
+    return f"🚫 无法审阅「{escape(name)}」：{escape(reason)}"

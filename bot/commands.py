@@ -1,4 +1,4 @@
-"""``/review`` arguments and the texts the command answers with (pure functions)."""
+"""``/review`` arguments and the texts the command answers with (pure functions; Slack mrkdwn)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 
 from nianbao.render import SEVERITY_ZH
 
+from .blocks import escape
+
 REPORT_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".doc", ".wps")
 
 USAGE = """用法：
-• `/review <链接>`：下载网页或文件并审阅，结果发到本频道
+• `/review &lt;链接&gt;`：下载网页或文件并审阅，结果发到本频道
 • `/review last`：审阅本频道最近分享的报告文件
 • `/review rules`：列出全部审阅规则
 • `/review help`：显示本说明
@@ -37,9 +39,16 @@ def parse(text: str) -> tuple[str, str]:
         if urlsplit(url).scheme.lower() not in ("http", "https"):
             return "invalid", "只支持 http 和 https 链接。"
         return "url", url
-    return "invalid", f"无法识别「{words}」。"
+    return "invalid", f"无法识别「{escape(words)}」。"
+
+
+def accepted(action: str, arg: str) -> str:
+    if action == "url":
+        return f"收到，正在下载并审阅 {escape(arg)}，结果会发到本频道。"
+    return "收到，正在审阅本频道最近分享的报告文件，结果会回复在该文件的线程里。"
 
 
 def rules_text(registry: dict) -> str:
-    lines = [f"`{r.id}`（{SEVERITY_ZH[r.severity]}）{r.summary}" for r in sorted(registry.values(), key=lambda r: r.id)]
+    lines = [f"`{r.id}`（{SEVERITY_ZH[r.severity]}）{escape(r.summary)}"
+             for r in sorted(registry.values(), key=lambda r: r.id)]
     return f"*审阅规则（共 {len(lines)} 条）*\n" + "\n".join(lines)

@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
+_URL_SAFE = "/%:@!$&'()*+,;=~"  # reserved characters and existing %XX escapes pass through
 Origin = tuple[str, int]
 
 
@@ -71,7 +72,7 @@ def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
             raise FetchError("链接中不能包含用户名或密码")
         origin = origin_of(url)
         trusted = token is not None and origin in token_origins
-        ip = _resolve(origin, () if trusted else allow, check=not trusted)
+        ip = _resolve(origin, allow, check=not trusted)
         headers = {"User-Agent": "nianbao-bot", "Accept": "*/*"}
         if trusted:
             headers["Authorization"] = f"Bearer {token}"
@@ -96,7 +97,7 @@ def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
 
 def _target(path: str, query: str) -> str:
     """The request target in ASCII: non-ASCII characters escaped, existing %XX escapes kept."""
-    return quote(path or "/", safe="/%:@!$&'()*+,;=~") + (f"?{quote(query, safe='/%:@!$&()*+,;=?~')}" if query else "")
+    return quote(path or "/", safe=_URL_SAFE) + (f"?{quote(query, safe=_URL_SAFE + '?')}" if query else "")
 
 
 def _remaining(deadline: float) -> float:

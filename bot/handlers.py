@@ -1,4 +1,5 @@
-"""Bolt listeners: parse, acknowledge, enqueue. No network call and no review happens here."""
+"""Bolt listeners: parse, acknowledge, enqueue (a claim in the store). No Slack call, download or review
+happens here, so Slack gets its answer in milliseconds."""
 
 from __future__ import annotations
 
@@ -38,14 +39,11 @@ def register(app: App, worker: Worker, rules_text: str) -> None:
     @app.command("/review")
     def on_review(ack: Ack, command: dict) -> None:
         action, arg = commands.parse(command.get("text", ""))
-        if action == "help":
-            return ack(text=commands.USAGE)
-        if action == "rules":
-            return ack(text=rules_text)
-        if action == "invalid":
-            return ack(text=f"{arg}\n{commands.USAGE}")
-        ack(text=f"收到，正在下载并审阅 {arg}，结果会发到本频道。" if action == "url"
-            else "收到，正在审阅本频道最近分享的报告文件，结果会回复在该文件的线程里。")
+        answer = {"help": commands.USAGE, "rules": rules_text, "invalid": f"{arg}\n{commands.USAGE}"}.get(action)
+        if answer is not None:  # answered privately, nothing to queue
+            ack(text=answer)
+            return
+        ack(text=commands.accepted(action, arg))
         worker.enqueue(f"cmd:{command['trigger_id']}", response_url=command.get("response_url"), kind=action,
                        channel=command["channel_id"], user_id=command.get("user_id"),
                        source_url=arg if action == "url" else None)

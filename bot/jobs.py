@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from slack_sdk import WebClient
@@ -127,7 +127,7 @@ class Runner:
         fetched = download_slack_file(url, self.limits, self.token, self.slack_origins)
         if _is_login_page(fetched, info):
             raise FetchError("下载到的是 Slack 登录页而不是文件：请确认机器人有 files:read 权限、令牌有效")
-        return Fetched(fetched.data, fetched.content_type, fetched.url, info.get("name") or fetched.name)
+        return replace(fetched, name=info.get("name") or fetched.name)
 
     # -- reviewing and answering ------------------------------------------------------------------
 
@@ -148,8 +148,8 @@ class Runner:
             comparison = compare(before, review.findings, previous.created_at,
                                  same_content=previous.sha256 == review.source.sha256)
         if row.review_json is None:
-            counts = (len(comparison.fixed), len(comparison.new), len(comparison.still_open)) if comparison else (None,) * 3
-            self.store.save_review(row.id, review, previous and previous.id, *counts)
+            changes = (len(comparison.fixed), len(comparison.new), len(comparison.still_open)) if comparison else ()
+            self.store.save_review(row.id, review, previous and previous.id, *changes)
         return review, comparison
 
     def _reply(self, row: ReviewRow, review: Review, comparison: Comparison | None, job: Job,
@@ -182,7 +182,7 @@ class Runner:
                 WebhookClient(job.response_url, timeout=10).send(text=text, response_type="ephemeral")
             elif row.user_id:
                 self.client.chat_postEphemeral(channel=row.channel, user=row.user_id, text=text)
-        except Exception as exc:  # the failure is already stored; telling the user must not raise
+        except Exception as exc:  # best effort: the reason is stored either way
             log.warning("review %s: could not tell the user (%s)", row.id, exc.__class__.__name__)
 
     def _react(self, row: ReviewRow, add: str | None = None, remove: str | None = None) -> None:

@@ -11,10 +11,10 @@ The weekly digest reads ``reviews`` (created_at, channel, issuer, year, verdict,
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, create_engine, event, select, update
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, create_engine, delete, event, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
@@ -137,7 +137,7 @@ class Store:
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
-        self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self.session = sessionmaker(self.engine, expire_on_commit=False)  # for readers such as the digest
 
     def close(self) -> None:
         self.engine.dispose()
@@ -146,13 +146,18 @@ class Store:
         """Record an event id; False if it was seen before."""
         return self._insert(SlackEvent(event_id=event_id)) is not None
 
+    def forget_events(self, older_than: timedelta = timedelta(days=1)) -> None:
+        """Slack stops retrying an event within hours; older ids only take space."""
+        with self.session.begin() as s:
+            s.execute(delete(SlackEvent).where(SlackEvent.received_at < _now() - older_than))
+
     def create(self, dedup_key: str, **fields: Any) -> int | None:
         """A new queued review, or None when one with this key exists (a duplicate)."""
         row = self._insert(ReviewRow(dedup_key=dedup_key, status=QUEUED, attempts=0, **fields))
         return row.id if row is not None else None
 
     def _insert(self, row):
-        with self._session() as s:
+        with self.session() as s:
             s.add(row)
             try:
                 s.commit()
@@ -162,15 +167,15 @@ class Store:
             return row
 
     def get(self, review_id: int) -> ReviewRow:
-        with self._session() as s:
+        with self.session() as s:
             return s.get_one(ReviewRow, review_id)
 
     def update(self, review_id: int, **fields: Any) -> None:
-        with self._session.begin() as s:
+        with self.session.begin() as s:
             s.execute(update(ReviewRow).where(ReviewRow.id == review_id).values(**fields))
 
     def start(self, review_id: int) -> ReviewRow:
-        with self._session.begin() as s:
+        with self.session.begin() as s:
             s.execute(update(ReviewRow).where(ReviewRow.id == review_id)
                       .values(status=RUNNING, attempts=ReviewRow.attempts + 1, started_at=_now()))
         return self.get(review_id)
@@ -179,14 +184,14 @@ class Store:
         self.update(review_id, status=status, error=error, finished_at=_now())
 
     def unfinished(self) -> list[ReviewRow]:
-        with self._session() as s:
+        with self.session() as s:
             return list(s.scalars(select(ReviewRow).where(ReviewRow.status.in_(UNFINISHED)).order_by(ReviewRow.id)))
 
-    def save_review(self, review_id: int, review: Review, previous_id: int | None,
-                    fixed: int | None, new: int | None, still_open: int | None) -> None:
+    def save_review(self, review_id: int, review: Review, previous_id: int | None = None,
+                    fixed: int | None = None, new: int | None = None, still_open: int | None = None) -> None:
         """The review's result, findings and LLM calls, in one transaction (before anything is posted,
         so a resumed job posts the same review instead of running it again)."""
-        with self._session.begin() as s:
+        with self.session.begin() as s:
             row = s.get_one(ReviewRow, review_id)
             row.sha256, row.format = review.source.sha256, review.source.format
             row.issuer, row.year, row.verdict = review.report.issuer, review.report.year, review.verdict
@@ -202,7 +207,7 @@ class Store:
 
     def previous(self, issuer: str, year: int, before_id: int) -> ReviewRow | None:
         """The latest finished review of the same issuer and year (for a re-review)."""
-        with self._session() as s:
+        with self.session() as s:
             return s.scalars(select(ReviewRow)
                              .where(ReviewRow.issuer == issuer, ReviewRow.year == year, ReviewRow.id < before_id,
                                     ReviewRow.status == DONE, ReviewRow.review_json.is_not(None))

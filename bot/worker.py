@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .jobs import INTERNAL, Job, Runner, user_reason
-from .store import FAILED, Store
+from .store import FAILED, ReviewRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,7 @@ class Worker:
         for row in self.store.unfinished():
             if row.attempts >= MAX_ATTEMPTS:
                 log.warning("review %s interrupted %s times; marking it failed", row.id, row.attempts)
-                self.store.finish(row.id, FAILED, INTERRUPTED)
-                self._pool.submit(self.runner.tell_failure, row, INTERRUPTED, Job(row.id))
+                self._pool.submit(self._give_up, row)
             else:
                 log.info("resuming review %s (%s)", row.id, row.status)
                 self._pool.submit(self._process, Job(row.id, resumed=True))
@@ -49,6 +48,10 @@ class Worker:
     def stop(self) -> None:
         """Finish the running reviews; queued ones stay queued in the store and resume at next start."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _give_up(self, row: ReviewRow) -> None:
+        self.runner.tell_failure(row, INTERRUPTED, Job(row.id))
+        self.store.finish(row.id, FAILED, INTERRUPTED)
 
     def _process(self, job: Job) -> None:
         try:
@@ -67,8 +70,8 @@ class Worker:
                 reason = INTERNAL
             else:
                 log.info("review %s: %s", job.id, reason)
-            self.store.finish(job.id, FAILED, reason)
             self.runner.tell_failure(self.store.get(job.id), reason, job)
+            self.store.finish(job.id, FAILED, reason)  # last, like done: a finished row has nothing left to do
             return
         self.store.finish(job.id, status)
         log.info("review %s %s", job.id, status)

@@ -44,7 +44,10 @@ def _config(path: Optional[Path]) -> Config:
 def _narrative(no_llm: bool):
     from .narrative import make_reviewer
 
-    return make_reviewer(no_llm=no_llm)
+    try:
+        return make_reviewer(no_llm=no_llm)
+    except ConfigError as exc:  # an invalid NIANBAO_LLM_* variable
+        _fail(str(exc))
 
 
 @app.command()

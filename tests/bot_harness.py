@@ -8,7 +8,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from fake_slack import FakeSlack
 from sqlalchemy import select
@@ -37,7 +39,7 @@ class Harness:
     url: str  # the app's events endpoint
 
     def rows(self) -> list[ReviewRow]:
-        with self.bot.store._session() as s:
+        with self.bot.store.session() as s:
             return list(s.scalars(select(ReviewRow).order_by(ReviewRow.id)))
 
     def wait_idle(self, count: int = 1, timeout: float = 15) -> list[ReviewRow]:
@@ -59,8 +61,8 @@ def clear_slack_env(monkeypatch) -> None:
 
 
 def settings_for(slack: FakeSlack, db: Path, **overrides) -> Settings:
-    return Settings(bot_token=slack.bot_token, signing_secret=slack.signing_secret, api_url=slack.api_url,
-                    http=True, workers=2, database_url=f"sqlite:///{db}", fetch_timeout=5, **overrides)
+    return Settings(**{"bot_token": slack.bot_token, "signing_secret": slack.signing_secret, "api_url": slack.api_url,
+                       "http": True, "workers": 2, "database_url": f"sqlite:///{db}", "fetch_timeout": 5, **overrides})
 
 
 @contextmanager
@@ -87,3 +89,40 @@ def running_bot(tmp_path: Path, monkeypatch, **kwargs) -> Iterator[Harness]:
     with FakeSlack() as fake:
         with serving(fake, settings_for(fake, tmp_path / "bot.sqlite", **kwargs), **create_kwargs) as harness:
             yield harness
+
+
+@contextmanager
+def web_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterator[str]:
+    """A plain web server on 127.0.0.1 answering ``path → (status, headers, body)``; yields its base URL.
+    A body of ``None`` with status 200 streams forever without a length (for size and time limits)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            status, headers, body = routes.get(unquote(self.path), (404, {}, b"not found"))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if body is not None:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if body is not None:
+                self.wfile.write(body)
+                return
+            try:
+                while True:
+                    self.wfile.write(b"x" * 65536)
+                    time.sleep(0.01)
+            except OSError:  # the client gave up, as it should
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

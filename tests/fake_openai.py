@@ -20,6 +20,7 @@ Every request is recorded (``requests``) with lower-cased headers and its JSON b
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -152,19 +153,30 @@ class FakeOpenAI:
         content = reply.content
         text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
         tools = request.body.get("tools")
-        if tools:  # answer the forced tool call; a str is sent as content (a model that ignored the tool)
-            message = {"role": "assistant", "content": text if isinstance(content, str) else None}
-            if not isinstance(content, str):
-                message["tool_calls"] = [{"id": "call_1", "type": "function",
-                                          "function": {"name": tools[0]["function"]["name"], "arguments": text}}]
-        else:
+        finish = reply.finish_reason
+        if tools and not isinstance(content, str):  # answer the forced tool call
+            message = {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": tools[0]["function"]["name"], "arguments": text}}]}
+            finish = "tool_calls" if finish == "stop" else finish
+        else:  # a str under tools is a model that ignored the tool and answered in prose
             message = {"role": "assistant", "content": text}
         prompt = estimate_tokens(request.text())
         completion = estimate_tokens(text)
         return {
             "id": f"chatcmpl-fake-{len(text)}", "object": "chat.completion", "created": int(time.time()),
             "model": request.body.get("model", "fake"),
-            "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
             "usage": reply.usage or {"prompt_tokens": prompt, "completion_tokens": completion,
                                      "total_tokens": prompt + completion},
         }
+
+
+def covering_answer(request: Request) -> dict:
+    """A valid answer to nianbao's narrative prompt for any report: every aspect the request asks
+    for is 「covered」 by the first line of the text. For load tests and split-request tests."""
+    user = request.text("user")
+    keys = re.search(r"需评价的方面：([^。\n]*)。", user).group(1)
+    first = re.search(r"^\d+: (.+)$", user, re.MULTILINE).group(1)
+    return {"aspects": [{"aspect": k, "status": "covered", "quote": first[:60], "summary": "有"}
+                        for k in keys.split("、") if k != "无"],
+            "claims": [], "observations": [], "summary": "叙述部分完整。"}

@@ -37,6 +37,8 @@ class Call:
     params: dict
     headers: dict
     body: bytes = b""
+    result: dict = field(default_factory=dict)  # the Web API's answer
+    at: float = field(default_factory=time.perf_counter)  # when it arrived (for the benchmark)
 
 
 @dataclass
@@ -62,14 +64,15 @@ class FakeFile:
 @dataclass
 class FakeSlack:
     bot_token: str = BOT_TOKEN
+    app_token: str = APP_TOKEN
     signing_secret: str = SIGNING_SECRET
+    socket_url: str = ""  # what apps.connections.open returns (Socket Mode tests run the WebSocket side)
     serve_login_page: bool = False  # as if the bot lacked files:read: the sign-in page even with the token
     not_in_channel: set[str] = field(default_factory=set)
-    calls: list[Call] = field(default_factory=list)
-    files: dict[str, FakeFile] = field(default_factory=dict)
-    history: dict[str, list[dict]] = field(default_factory=dict)  # channel → messages, newest first
-    reactions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    uploads: dict[str, bytes] = field(default_factory=dict)
+    calls: list[Call] = field(repr=False, default_factory=list)
+    files: dict[str, FakeFile] = field(repr=False, default_factory=dict)
+    history: dict[str, list[dict]] = field(repr=False, default_factory=dict)  # channel → messages, newest first
+    reactions: dict[tuple[str, str], list[str]] = field(repr=False, default_factory=dict)
 
     def __post_init__(self):
         self._cond = threading.Condition()
@@ -170,8 +173,10 @@ class FakeSlack:
 
     # -- Web API ------------------------------------------------------------------------------------
 
-    def api(self, method: str, params: dict, authorized: bool) -> dict:
-        if not authorized:
+    def api(self, method: str, params: dict, token: str) -> dict:
+        if method == "apps.connections.open" and token == self.app_token:
+            return {"ok": True, "url": self.socket_url}
+        if token != self.bot_token:
             return {"ok": False, "error": "invalid_auth"}
         channel = params.get("channel") or params.get("channel_id")
         if channel in self.not_in_channel and method in ("chat.postMessage", "conversations.history"):
@@ -237,8 +242,8 @@ def _handler(slack: FakeSlack):
                 params.update(parse_qsl(body.decode()))
             return params
 
-        def _authorized(self) -> bool:
-            return self.headers.get("Authorization") == f"Bearer {slack.bot_token}"
+        def _token(self) -> str:
+            return self.headers.get("Authorization", "").removeprefix("Bearer ")
 
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
@@ -248,7 +253,7 @@ def _handler(slack: FakeSlack):
                 f = slack.files.get(path.split("/")[2].split("-", 1)[1])
                 if f is None:
                     return self._reply(404, b"not found", "text/plain")
-                if not self._authorized() or slack.serve_login_page:
+                if self._token() != slack.bot_token or slack.serve_login_page:
                     return self._reply(200, LOGIN_PAGE, "text/html; charset=utf-8")
                 return self._reply(200, f.data, f.mimetype)
             self._api(path, b"")
@@ -258,7 +263,6 @@ def _handler(slack: FakeSlack):
             path = urlsplit(self.path).path
             headers = {k.lower(): v for k, v in self.headers.items()}
             if path.startswith("/upload/"):
-                slack.uploads[path.rsplit("/", 1)[1]] = body
                 slack._record(Call("upload", {"file_id": path.rsplit("/", 1)[1]}, headers, body))
                 return self._reply(200, f"OK - {len(body)}".encode(), "text/plain")
             if path.startswith("/commands/"):
@@ -271,8 +275,8 @@ def _handler(slack: FakeSlack):
             params = self._params(body)
             headers = {k.lower(): v for k, v in self.headers.items()}
             with slack._cond:  # handler threads share the fake's state
-                result = slack.api(method, params, self._authorized())
-                slack._record(Call(method, params, headers, body))
+                result = slack.api(method, params, self._token())
+                slack._record(Call(method, params, headers, body, result))
             self._json(result)
 
     return Handler

@@ -44,5 +44,5 @@ def already_empty_lines(ctx: Context) -> set[int]:
 
 def unavailable_finding(ctx: Context, reason: str, attempts: int) -> Finding:
     return finding(ctx, "narrative-review-unavailable",
-                   f"大模型审阅不可用：{reason}（共尝试 {attempts} 次）；叙述部分改用启发式检查，确定性检查结果不受影响",
+                   f"大模型审阅不可用：{reason}，共尝试 {attempts} 次；叙述部分改用启发式检查，确定性检查结果不受影响",
                    "rule")

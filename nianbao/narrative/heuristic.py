@@ -35,6 +35,9 @@ _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _MEASURE_HEAD = re.compile(r"改进|措施|整改|下一步|今后")
 _PROBLEM_HEAD = re.compile(r"问题|不足")
 _MEASURE_START = re.compile(r"针对(?:上述|以上|这些)问题|下一步|今后")
+# a paragraph that opens with a verb of action is a measure even without a 「改进措施」 heading
+_MEASURE_LEAD = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十\d]{1,2}[、.．]|[一二三四五六七八九十]是)?"
+                           r"\s*(?:加强|强化|完善|健全|推进|提升|提高|加大|做好|开展|落实|明确|规范|建立|深化|优化)")
 _ITEM = re.compile(r"[一二三四五六七八九十]是|(?:^|[。；;])\s*\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,2}[)）]")
 _RECTIFIED = re.compile(r"(?:上一?年度?|去年)[^。；]{0,40}(?:问题|整改)|整改(?:情况|落实|到位|完成)")
 _TYPOS = {"管委员会": "管委会", "依法申请公开情况": "依申请公开情况"}
@@ -106,6 +109,8 @@ def _part5(ex: Extraction) -> list[AspectStatus]:
         if _is_heading(p.text) and (_MEASURE_HEAD.search(p.text) or _PROBLEM_HEAD.search(p.text)):
             section = measures if _MEASURE_HEAD.search(p.text) else problems
             continue
+        if section is problems and _MEASURE_LEAD.match(fold(p.text)):
+            section = measures
         m = _MEASURE_START.search(p.text) if section is problems else None
         if m:
             problems.append((p, p.text[:m.start()]))

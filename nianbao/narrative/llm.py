@@ -67,8 +67,10 @@ def describe(exc: BaseException, timeout: float) -> str:
         code = exc.status_code
         what = {401: "鉴权失败，请检查 OPENAI_API_KEY", 403: "无权访问", 404: "模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL",
                 429: "被限流"}.get(code, "服务器错误" if code >= 500 else "请求被拒绝")
-        return f"{what}（HTTP {code}）"
-    return f"{exc.__class__.__name__}"
+        # a 400 usually names the cause, e.g. DeepSeek's 「This response_format type is unavailable now」
+        detail = exc.body.get("message") if code in (400, 422) and isinstance(exc.body, dict) else None
+        return f"{what}（HTTP {code}{'：' + str(detail)[:80] if detail else ''}）"
+    return exc.__class__.__name__
 
 
 def _brief(exc: BaseException) -> str:
@@ -77,7 +79,7 @@ def _brief(exc: BaseException) -> str:
         return "；".join(f"{'.'.join(map(str, e['loc'])) or '整体'}：{e['msg']}" for e in exc.errors()[:6])
     if isinstance(exc, openai.LengthFinishReasonError):
         return "输出被截断（达到长度上限），请精简 summary 和 quote"
-    text = str(exc)
+    text = str(exc).split("\nFor troubleshooting", 1)[0]  # langchain appends a docs link
     return text.split("Got: ", 1)[-1][:300]
 
 
@@ -90,7 +92,7 @@ class StructuredLLM:
                           timeout=settings.timeout, max_retries=0, temperature=0,
                           max_tokens=settings.max_output_tokens)
         self.runnable = chat.with_structured_output(schema, method=settings.method, include_raw=True)
-        self._backoff = wait_exponential_jitter(initial=settings.backoff, max=settings.backoff * 16,
+        self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff * 16,
                                                 jitter=settings.backoff)
 
     def ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall) -> pydantic.BaseModel:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.document import Paragraph
 from extractors.extract import Extraction
 
 from ..claims import METRICS
@@ -21,7 +22,7 @@ from .llm import LLMFailure, StructuredLLM
 from .prompts import Prompt, load_prompt
 from .schema import NarrativeOut
 from .settings import LLMSettings
-from .verify import QuoteIndex, verify
+from .verify import QuoteIndex, normalise, verify
 
 SOURCE = "llm"
 PROMPT = "narrative_review"
@@ -58,7 +59,8 @@ class LLMReviewer:
         except LLMFailure as exc:
             return self._degraded(ctx, calls, exc.reason)
         except Exception as exc:  # a bug on this path must cost the narrative review only
-            calls[-1].ok, calls[-1].error = False, repr(exc)
+            if calls:
+                calls[-1].ok, calls[-1].error = False, repr(exc)[:200]
             return self._degraded(ctx, calls, f"内部错误（{exc.__class__.__name__}）")
         return self._review(ctx, paragraphs, answers, calls)
 
@@ -75,13 +77,13 @@ class LLMReviewer:
     def _reask(self, error: str) -> str:
         return self.prompt.reask.substitute(error=error)
 
-    def _block(self, calls: list[LLMCall], **fields) -> Narrative:
-        return Narrative(model=self.settings.model, prompt=self.prompt.id, prompt_sha256=self.prompt.sha256,
-                         calls=calls, tokens_in=sum(c.tokens_in for c in calls),
-                         tokens_out=sum(c.tokens_out for c in calls), latency_ms=sum(c.latency_ms for c in calls),
-                         **fields)
+    def _record(self, calls: list[LLMCall]) -> dict:
+        """What the narrative block records of the LLM: model, prompt, and the cost of every call."""
+        return dict(model=self.settings.model, prompt=self.prompt.id, prompt_sha256=self.prompt.sha256, calls=calls,
+                    tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls),
+                    latency_ms=sum(c.latency_ms for c in calls))
 
-    def _review(self, ctx: Context, paragraphs, answers: list[tuple[Chunk, NarrativeOut]],
+    def _review(self, ctx: Context, paragraphs: list[Paragraph], answers: list[tuple[Chunk, NarrativeOut]],
                 calls: list[LLMCall]) -> tuple[Narrative, list[Finding]]:
         index = QuoteIndex(paragraphs)
         statuses: list[AspectStatus] = []
@@ -98,19 +100,21 @@ class LLMReviewer:
         aspects = merge(statuses)
         findings = coverage_findings(aspects, ctx, SOURCE) + claim_findings(claims, ctx, SOURCE)
         seen = set()
-        for f in notes:  # the same observation from two requests, or twice in one answer
-            if (f.rule, f.location.line) not in seen:
-                seen.add((f.rule, f.location.line))
+        for f in notes:  # the same observation twice in one answer, or from two requests
+            key = (f.rule, f.location.line, normalise(f.evidence))
+            if key not in seen:
+                seen.add(key)
                 findings.append(f)
         note = f"叙述较长，按部分分 {len(answers)} 次请求审阅" if len(answers) > 1 else None
         if not answers:
             note = "没有叙述文字，未调用大模型"
         summary = " ".join(out.summary.strip() for _, out in answers if out.summary.strip())
-        return self._block(calls, method="llm", aspects=aspects, claims=claims, summary=summary,
-                           dropped_quotes=dropped, note=note), findings
+        return Narrative(method="llm", aspects=aspects, claims=claims, summary=summary, dropped_quotes=dropped,
+                         note=note, **self._record(calls)), findings
 
     def _degraded(self, ctx: Context, calls: list[LLMCall], reason: str) -> tuple[Narrative, list[Finding]]:
         narrative, findings = heuristic_review(ctx.ex, ctx.config)
-        block = self._block(calls, **narrative.model_dump(include={"method", "aspects", "claims", "summary"}),
-                            note=f"大模型审阅不可用（{reason}），叙述部分改用启发式检查")
-        return block, findings + [unavailable_finding(ctx, reason, sum(c.attempts for c in calls))]
+        record = self._record(calls)
+        attempts = sum(c.attempts for c in calls)
+        note = f"大模型审阅不可用：{reason}，{attempts} 次尝试，用时 {record['latency_ms']} ms；叙述部分改用启发式检查"
+        return narrative.model_copy(update={**record, "note": note}), findings + [unavailable_finding(ctx, reason, attempts)]
