@@ -56,14 +56,18 @@ def batch(n: int = 100, jobs: int = 8, latency: float = 1.0) -> None:
         for i in range(n):
             (Path(tmp) / f"{i:03d}.txt").write_bytes(SEEDS[i % len(SEEDS)].read_bytes())
         env = {**os.environ, "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "bench", "NIANBAO_MODEL": "fake"}
-        start = time.perf_counter()
+        start = time.monotonic()  # the clock of the fake's request times
         done = subprocess.run([str(Path(sys.executable).with_name("nianbao")), "review", tmp, "--jobs", str(jobs),
                                "--format", "json"], env=env, capture_output=True, text=True)
-        wall = time.perf_counter() - start
+        end = time.monotonic()
         reviews = json.loads(done.stdout)
         llm = sum(r["narrative"]["method"] == "llm" for r in reviews)
-        print(f"   wall {wall:.1f} s, exit {done.returncode}, {len(reviews)} reviews, {llm} by LLM, "
-              f"{len(fake.requests)} requests (sequential LLM time alone would be {n * latency:.0f} s)")
+        first, last = min(q.at for q in fake.requests), max(q.at for q in fake.requests)
+        print(f"   wall {end - start:.1f} s, exit {done.returncode}, {len(reviews)} reviews, {llm} by LLM, "
+              f"{len(fake.requests)} requests (one at a time they would take {n * latency:.0f} s)")
+        print(f"   before the first request {first - start:.1f} s (start, imports, deterministic half); "
+              f"requests {last - first + latency:.1f} s (floor {-(-n // jobs) * latency:.1f} s); "
+              f"after the last answer {end - last - latency:.1f} s (JSON output)")
 
 
 if __name__ == "__main__":
