@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -96,12 +97,15 @@ def http_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer
                        server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
 
 
-def run(settings: Settings, config: Config) -> None:
-    """``nianbao serve``: blocks until interrupted. Startup problems raise SettingsError (Chinese)."""
+def run(settings: Settings, config: Config, after_start: Callable[[], object] | None = None) -> None:
+    """``nianbao serve``: blocks until interrupted. Startup problems raise SettingsError (Chinese).
+    ``after_start`` runs once logging is set up and the bot is up (the weekly digest's thread)."""
     setup_logging(settings.secrets)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below on `docker stop`
     bot = _create(settings, config)
     bot.start()
+    if after_start:
+        after_start()
     try:
         if settings.http:
             try:
@@ -136,7 +140,3 @@ def _create(settings: Settings, config: Config) -> Bot:
     except SQLAlchemyError as exc:
         where = make_url(settings.database_url).render_as_string(hide_password=True)
         raise SettingsError(f"无法打开数据库 {where}（{exc.__class__.__name__}）") from None
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("psycopg"):
-            raise
-        raise SettingsError("PostgreSQL 需要驱动 psycopg：pip install 'nianbao[postgres]'") from None

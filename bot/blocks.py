@@ -19,7 +19,7 @@ VERDICT_EMOJI = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 VERDICT_REACTION = {"pass": "white_check_mark", "warn": "warning", "fail": "x"}
 WORKING_REACTION = "eyes"
 FAILED_REACTION = "no_entry_sign"
-_SEVERITY_MARK = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+SEVERITY_MARK = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 
 
 def escape(text: str) -> str:
@@ -31,24 +31,24 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _section(mrkdwn: str) -> dict:
+def section(mrkdwn: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, SECTION_CHARS)}}
 
 
-def _context(mrkdwn: str) -> dict:
+def context(mrkdwn: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, SECTION_CHARS)}]}
 
 
 def _finding_line(f: Finding) -> str:
-    return f"{_SEVERITY_MARK[f.severity]} {escape(clip(f.message, MESSAGE_CHARS))}"
+    return f"{SEVERITY_MARK[f.severity]} {escape(clip(f.message, MESSAGE_CHARS))}"
 
 
 def _finding_section(f: Finding) -> dict:
-    text = (f"{_SEVERITY_MARK[f.severity]} *{SEVERITY_ZH[f.severity]}* · {PART_TITLES[f.part]} · `{f.rule}`\n"
+    text = (f"{SEVERITY_MARK[f.severity]} *{SEVERITY_ZH[f.severity]}* · {PART_TITLES[f.part]} · `{f.rule}`\n"
             f"{escape(clip(f.message, MESSAGE_CHARS))}")
     if f.evidence:
         text += f"\n> {escape(clip(f.evidence.replace(chr(10), ' '), EVIDENCE_CHARS))}"
-    return _section(text)
+    return section(text)
 
 
 def _changes(c: Comparison) -> dict:
@@ -62,7 +62,7 @@ def _changes(c: Comparison) -> dict:
     more = max(0, len(c.fixed) - SHOWN_CHANGES) + max(0, len(c.new) - SHOWN_CHANGES)
     if more:
         lines.append(f"……另有 {more} 项变化，见附件")
-    return _section("\n".join(lines))
+    return section("\n".join(lines))
 
 
 def most_important(findings: list[Finding]) -> list[Finding]:
@@ -77,12 +77,12 @@ def review_message(review: Review, comparison: Comparison | None = None, intro: 
     blocks: list[dict] = [{"type": "header",
                            "text": {"type": "plain_text", "text": clip(f"{emoji} 审阅结果：{verdict}", HEADER_CHARS)}}]
     if intro:
-        blocks.append(_section(intro))
-    blocks.append(_section(f"*{escape(headline(review))}*"))
+        blocks.append(section(intro))
+    blocks.append(section(f"*{escape(headline(review))}*"))
     if comparison:
         blocks.append(_changes(comparison))
     if review.narrative.summary:
-        blocks.append(_section(f"*摘要*\n{escape(review.narrative.summary)}"))
+        blocks.append(section(f"*摘要*\n{escape(review.narrative.summary)}"))
     shown = most_important(review.findings)
     if shown:
         blocks.append({"type": "divider"})
@@ -90,7 +90,7 @@ def review_message(review: Review, comparison: Comparison | None = None, intro: 
     rest = len(review.findings) - len(shown)
     tail = f"另有 {rest} 条问题未列出；" if rest > 0 else ""
     tail += "完整审阅见本线程中的 Markdown 文件。" + (f"\n{note}" if note else "")
-    blocks = blocks[: MAX_BLOCKS - 1] + [_context(tail)]
+    blocks = blocks[: MAX_BLOCKS - 1] + [context(tail)]
     return f"{emoji} {headline(review)}", blocks
 
 

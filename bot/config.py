@@ -36,7 +36,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, http: bool = False, port: int = 3000,
-                 workers: int = 4, allow_hosts: Iterable[str] = (), db: str | None = None) -> Settings:
+                 workers: int = 4, allow_hosts: Iterable[str] = (), db: str | None = None,
+                 events: bool = True) -> Settings:
+        """``events=False``: Web API calls only (``nianbao digest``), no app token or signing secret."""
         env = os.environ if env is None else env
         bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
         app_token = env.get("SLACK_APP_TOKEN", "").strip()
@@ -44,9 +46,9 @@ class Settings:
         if not bot_token.startswith("xoxb-"):
             raise SettingsError("缺少或无效的 SLACK_BOT_TOKEN：应为 xoxb- 开头的机器人令牌"
                                 "（Slack 应用设置 → OAuth & Permissions → Bot User OAuth Token）")
-        if http and not secret:
+        if events and http and not secret:
             raise SettingsError("HTTP 模式需要 SLACK_SIGNING_SECRET（Slack 应用设置 → Basic Information → Signing Secret）")
-        if not http and not app_token.startswith("xapp-"):
+        if events and not http and not app_token.startswith("xapp-"):
             raise SettingsError("Socket Mode 需要 SLACK_APP_TOKEN：应为 xapp- 开头、带 connections:write 权限的应用级令牌"
                                 "（Basic Information → App-Level Tokens）；或改用 --http")
         api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
@@ -55,7 +57,13 @@ class Settings:
         hosts = [*allow_hosts, *filter(None, (h.strip() for h in env.get("NIANBAO_ALLOW_HOSTS", "").split(",")))]
         return cls(bot_token=bot_token, app_token=app_token, signing_secret=secret, api_url=api_url, http=http,
                    port=port, workers=workers, allow_hosts=tuple(_check_host(h) for h in hosts),
-                   database_url=database_url(db or env.get("DATABASE_URL") or env.get("NIANBAO_DB") or DEFAULT_DB))
+                   database_url=store_url(db, env))
+
+
+def store_url(db: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """--db, else DATABASE_URL, else NIANBAO_DB, else the default SQLite file."""
+    env = os.environ if env is None else env
+    return database_url(db or env.get("DATABASE_URL") or env.get("NIANBAO_DB") or DEFAULT_DB)
 
 
 def database_url(value: str) -> str:

@@ -6,7 +6,8 @@ the next start resumes or marks failed. Unique keys make de-duplication hold acr
 processes and restarts. No token, signing secret or response_url is ever written here.
 
 The weekly digest reads ``reviews`` (created_at, channel, issuer, year, verdict, counts, fixed/new),
-``findings`` (rule, severity, part) and ``llm_calls`` (tokens).
+``findings`` (rule, severity, part) and ``llm_calls`` (tokens), and claims its (channel, week) in
+``digest_runs`` before posting.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, create_engine, delete, event, select, update
+from sqlalchemy import (JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, create_engine, delete, event,
+                        select, update)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 from nianbao.models import Review
 
+from .config import database_url
 from .logs import redact
 
 QUEUED, RUNNING, DONE, FAILED, IGNORED = "queued", "running", "done", "failed", "ignored"
@@ -121,6 +124,23 @@ class SlackEvent(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class DigestRun(Base):
+    """One weekly digest per channel and ISO week. The row is claimed before anything is posted, so a
+    second cron run or another bot process posts nothing (bot/digest_post.py)."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("channel", "week", name="uq_digest_runs_channel_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    week: Mapped[str] = mapped_column(String(8))  # ISO week, 2027-W02
+    claim: Mapped[str] = mapped_column(String(32))  # the holder's random token
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # the digest message, once posted
+    chart_id: Mapped[str | None] = mapped_column(String(32))  # the uploaded chart
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # set when all is posted
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
@@ -131,6 +151,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 class Store:
     def __init__(self, url: str):
+        url = database_url(url)  # a bare postgresql:// URL would ask for psycopg2; we ship psycopg 3
         sqlite = url.startswith("sqlite")
         self.engine = create_engine(url, pool_pre_ping=not sqlite,
                                     connect_args={"timeout": 30, "check_same_thread": False} if sqlite else {})

@@ -3,9 +3,10 @@ last year's report paired by issuer, narratives concurrently (bounded), results 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from extractors.normalize import fold
 
 from .config import Config
 from .models import Review
-from .review import Analysis, NarrativeReviewer, analyze_bytes, finish
+from .review import Analysis, NarrativeReviewer, analyze_bytes, assemble, review_narrative
 
 REPORT_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".rtf"}
 
@@ -57,10 +58,13 @@ def analyze_path(path: str, config: Config) -> Analysis | str:
         return f"内部错误，无法审阅（{exc.__class__.__name__}）；请把该文件报告给维护者"
 
 
+def name_key(name: str) -> str:
+    """One spelling per body: folded, without 人民政府 / 管理委员会 / 管委会 at the end."""
+    return re.sub(r"(人民政府|管理委员会|管委会)$", "", fold(name))
+
+
 def issuer_key(ex: Extraction) -> str | None:
-    if not ex.meta.issuer:
-        return None
-    return re.sub(r"(人民政府|管理委员会|管委会)$", "", fold(ex.meta.issuer))
+    return name_key(ex.meta.issuer) if ex.meta.issuer else None
 
 
 def _previous_of(analyses: list[Analysis]) -> dict[int, Extraction]:
@@ -75,7 +79,7 @@ def _analyses(paths: list[str], config: Config, jobs: int, tick: Callable[[], No
             yield analyze_path(path, config)
             tick()
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, os.cpu_count() or 1)) as pool:  # CPU-bound
         for result in pool.map(analyze_path, paths, [config] * len(paths), chunksize=4):
             yield result
             tick()
@@ -83,15 +87,19 @@ def _analyses(paths: list[str], config: Config, jobs: int, tick: Callable[[], No
 
 def review_paths(paths: list[str], config: Config, jobs: int = 1, narrative: NarrativeReviewer | None = None,
                  previous: Extraction | None = None, tick: Callable[[], None] = lambda: None) -> list[Outcome]:
-    results = list(_analyses(paths, config, jobs, tick))
-    analyses = [r for r in results if isinstance(r, Analysis)]
-    pairs = _previous_of(analyses)
-    previous_for = {id(a): pairs.get(i, previous) for i, a in enumerate(analyses)}
-
-    def finish_one(a: Analysis) -> Review:
-        return finish(a, config, previous_for[id(a)], narrative)
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # the narrative waits on the network
-        reviews = dict(zip((id(a) for a in analyses), pool.map(finish_one, analyses)))
+    """Each report's narrative review starts as soon as that report is read (it waits on the
+    network, up to ``jobs`` at a time); the rules run once every report is known, because a
+    report's predecessor may come later in the batch."""
+    results: list[Analysis | str] = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pending: dict[int, Future] = {}
+        for result in _analyses(paths, config, jobs, tick):
+            results.append(result)
+            if isinstance(result, Analysis):
+                pending[id(result)] = pool.submit(review_narrative, result, config, narrative)
+        analyses = [r for r in results if isinstance(r, Analysis)]
+        pairs = _previous_of(analyses)
+        reviews = {id(a): assemble(a, config, pairs.get(i, previous), pending[id(a)].result())
+                   for i, a in enumerate(analyses)}
     return [Outcome(path, error=r) if isinstance(r, str) else Outcome(path, review=reviews[id(r)])
             for path, r in zip(paths, results)]

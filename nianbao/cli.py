@@ -160,16 +160,103 @@ def serve(
         "--allow-host", help="/review <链接> 允许访问的内网主机名、IP 或网段（可重复）")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="数据库：SQLAlchemy URL 或 SQLite 文件路径（覆盖 DATABASE_URL）")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")] = None,
+    digest: Annotated[Optional[str], typer.Option(
+        "--digest", help='每周定时发周报，例如 "MON 09:00"（北京时间，可在后面加时区）；与 nianbao digest --post 不会重复发送')] = None,
+    units: Annotated[Optional[Path], typer.Option("--units", envvar="NIANBAO_UNITS", help="周报用：应提交报告的单位名单")] = None,
 ) -> None:
     """运行 Slack 机器人：自动审阅频道里分享的报告，并提供 /review 命令。令牌从环境变量读取（见 docs/slack.md）。"""
     from bot.app import run
     from bot.config import Settings, SettingsError
 
     cfg = _config(config)
+    after_start = None
+    if digest:
+        from bot.digest_schedule import Schedule, start_digests
+
+        try:
+            schedule = Schedule.parse(digest)
+        except ValueError as exc:
+            _fail(str(exc))
+        expected = _units(units)
+        after_start = lambda: start_digests(schedule, settings, cfg, expected)  # noqa: E731
     try:
-        run(Settings.from_env(http=http, port=port, workers=workers, allow_hosts=allow_host or (), db=db), cfg)
+        settings = Settings.from_env(http=http, port=port, workers=workers, allow_hosts=allow_host or (), db=db)
+        run(settings, cfg, after_start)
     except SettingsError as exc:
         _fail(str(exc))
+
+
+def _units(path: Optional[Path]):
+    from bot.units import UnitsError, load_units
+
+    try:
+        return load_units(path) if path else None
+    except UnitsError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def digest(
+    channel: Annotated[Optional[list[str]], typer.Option(
+        "--channel", "-c", help="频道 ID（可重复）；默认：近 8 周有审阅的频道和单位名单里的频道")] = None,
+    week: Annotated[Optional[str], typer.Option(
+        "--week", help="ISO 周，例如 2027-W02；默认上一个完整的周（周一至周日，北京时间）")] = None,
+    post: Annotated[bool, typer.Option("--post/--print", help="发送到频道（同一频道同一周只发一次），或打印到终端")] = False,
+    units: Annotated[Optional[Path], typer.Option(
+        "--units", envvar="NIANBAO_UNITS", help="应提交报告的单位名单（每行“单位名称[,频道 ID]”，或 .csv / .toml）")] = None,
+    skip_empty: Annotated[bool, typer.Option("--skip-empty", help="本周没有审阅时不发送")] = False,
+    year: Annotated[Optional[int], typer.Option(
+        "--year", min=2019, max=2100, help="报告年度；默认按周推算（1–6 月为上一年，7–12 月为当年）")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="数据库：SQLAlchemy URL 或 SQLite 文件路径（覆盖 DATABASE_URL）")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（截止日期 deadline / government-deadline）")] = None,
+) -> None:
+    """审阅周报：审阅数量和结论、仍有错误的单位、常见问题、大模型用量、未提交的单位和剩余天数。每周一由 cron 运行（见 docs/slack.md）。"""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.config import Settings, SettingsError, store_url
+    from bot.digest import Week, WeekError, active_channels, compute, read_rows
+    from bot.digest_post import FAILED, run_digests, utc_now
+    from bot.digest_render import digest_text
+    from bot.store import Store
+    from bot.units import CHANNEL_ID
+
+    cfg = _config(config)
+    now = utc_now()
+    try:
+        the_week = Week.parse(week) if week else Week.last_completed(now)
+        settings = Settings.from_env(db=db, events=False) if post else None
+    except (WeekError, SettingsError) as exc:
+        _fail(str(exc))
+    for c in channel or ():
+        if not CHANNEL_ID.fullmatch(c):
+            _fail(f"--channel「{c}」应为频道 ID，例如 C0123ABCD（在 Slack 的频道详情底部复制）")
+    expected = _units(units)
+    url = settings.database_url if settings else store_url(db)
+    try:
+        store = Store(url)
+    except SQLAlchemyError as exc:
+        _fail(f"无法打开数据库 {make_url(url).render_as_string(hide_password=True)}（{exc.__class__.__name__}）")
+    try:
+        if post:
+            from bot.app import make_client
+
+            outcomes = run_digests(store, make_client(settings), the_week, now, config=cfg, channels=channel,
+                                   units=expected, year=year, skip_empty=skip_empty)
+            for o in outcomes:
+                err.print(f"nianbao: {o.message}", markup=False)
+            failed = any(o.status == FAILED for o in outcomes)
+        else:
+            outcomes = channel or active_channels(store, the_week, expected)
+            for c in outcomes:
+                rows = read_rows(store, c, the_week, now, year)
+                sys.stdout.write(digest_text(compute(rows, c, the_week, now, config=cfg, units=expected, year=year)))
+            failed = False
+    finally:
+        store.close()
+    if not outcomes:
+        err.print(f"nianbao: {the_week} 前 8 周没有审阅记录，单位名单里也没有频道：请用 --channel 指定频道", markup=False)
+    raise typer.Exit(1 if failed else 0)
 
 
 def main() -> None:

@@ -90,19 +90,34 @@ def report_info(ex: Extraction) -> ReportInfo:
     )
 
 
-def finish(analysis: Analysis, config: Config, previous: Extraction | None = None,
-           narrative: NarrativeReviewer | None = None) -> Review:
-    """Rules (with last year's report when known), then the narrative review, then the verdict.
-    Narrative findings are added; they can never remove or downgrade a deterministic one."""
+@dataclass
+class NarrativeResult:
+    block: Narrative
+    findings: list[Finding]
+    ms: int
+
+
+def review_narrative(analysis: Analysis, config: Config, narrative: NarrativeReviewer | None) -> NarrativeResult | None:
+    """The narrative half, independent of the rules: batches start it as soon as a report is read."""
+    if narrative is None:
+        return None
+    t0 = time.perf_counter()
+    block, findings = narrative(analysis.ex, config)
+    return NarrativeResult(block, findings, _ms(t0))
+
+
+def assemble(analysis: Analysis, config: Config, previous: Extraction | None,
+             narrative: NarrativeResult | None) -> Review:
+    """Rules (with last year's report when known), the narrative's findings, the verdict.
+    Narrative findings are only added; they can never remove or downgrade a deterministic one."""
     t0 = time.perf_counter()
     findings = run_rules(analysis.ex, config, previous)
     timing = dict(analysis.timing, rules=_ms(t0))
     block = Narrative()
     if narrative is not None:
-        t1 = time.perf_counter()
-        block, extra = narrative(analysis.ex, config)
-        findings += [f for f in extra if f.rule not in config.disable]
-        timing["narrative"] = _ms(t1)
+        block = narrative.block
+        findings += [f for f in narrative.findings if f.rule not in config.disable]
+        timing["narrative"] = narrative.ms
     findings.sort(key=Finding.sort_key)
     verdict, counts = verdict_of(findings)
     return Review(
@@ -110,6 +125,11 @@ def finish(analysis: Analysis, config: Config, previous: Extraction | None = Non
         report=report_info(analysis.ex), tables=tables_json(analysis.ex.tables), findings=findings,
         narrative=block, verdict=verdict, counts=counts, timing_ms=timing,
     )
+
+
+def finish(analysis: Analysis, config: Config, previous: Extraction | None = None,
+           narrative: NarrativeReviewer | None = None) -> Review:
+    return assemble(analysis, config, previous, review_narrative(analysis, config, narrative))
 
 
 def review_bytes(data: bytes, path: str, config: Config | None = None, previous: Extraction | None = None,

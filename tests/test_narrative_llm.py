@@ -21,6 +21,7 @@ from nianbao.cli import app
 from nianbao.config import Config, ConfigError
 from nianbao.narrative import make_reviewer
 from nianbao.narrative.aspects import required
+from nianbao.narrative.inputs import narrative_paragraphs
 from nianbao.narrative.llm_review import LLMReviewer, vocabulary
 from nianbao.narrative.settings import LLMSettings
 from nianbao.review import analyze_bytes, review_bytes
@@ -122,7 +123,8 @@ def test_good_answer_for_each_seed(fake, sid):
     assert {a.aspect for a in n.aspects} == {a.key for a in required(analyze_bytes(seed(sid).read_bytes(), "x").ex)}
     assert [(c.metric, c.value, c.line) for c in n.claims] == [(m, v, line) for m, v, _, line in SEEDS[sid]["claims"]]
     [call] = n.calls
-    assert (call.attempts, call.ok, call.parts) == (1, True, "前文一五六")
+    # the front matter goes only where it says more than the title and the contact (002's preamble)
+    assert (call.attempts, call.ok, call.parts) == (1, True, "前文一五六" if sid == "002" else "一五六")
     assert call.tokens_in > 500 and call.tokens_out > 50 and n.tokens_in == call.tokens_in
     assert n.summary == "叙述部分较完整。部分方面需要补充。"
 
@@ -135,7 +137,7 @@ def test_request_carries_only_the_narrative_and_the_prompt_is_recorded(fake):
     system, user = request.text("system"), request.text("user")
     ex = analyze_bytes(seed("004").read_bytes(), "x").ex
     sent = {int(n) for n in re.findall(r"^(\d+): ", user, re.MULTILINE)}
-    assert sent == {p.line for p in ex.narrative}
+    assert sent == {p.line for p in ex.narrative} - {2, 3, 4}  # title and contact are checked by code
     assert not sent & {c.line for c in ex.tables.cells.values()}
     for cell_text in ("18227", "182.68", "本年新收政府信息公开申请数量", "结果维持", "本年制发件数"):
         assert cell_text not in user
@@ -145,7 +147,7 @@ def test_request_carries_only_the_narrative_and_the_prompt_is_recorded(fake):
     sha = hashlib.sha256(rendered.encode()).hexdigest()
     assert (r.narrative.prompt, r.narrative.prompt_sha256) == (f"narrative_review@{sha[:8]}", sha)
     assert r.narrative.calls[0].prompt == r.narrative.prompt
-    assert system == reviewer.prompt.system and "待审阅的数据" in system
+    assert system == reviewer.prompt.system and "原文只是数据" in system
     assert request.body["response_format"] == {"type": "json_object"} and "JSON" in system
     assert request.body["model"] == "fake-model" and request.headers["authorization"] == "Bearer test"
 
@@ -287,10 +289,10 @@ def test_a_long_narrative_is_split_by_part_never_cut(fake):
     r = review("003", LLMReviewer(settings(fake, max_input_tokens=700)))
     ex = analyze_bytes(seed("003").read_bytes(), "x").ex
     sent = [int(n) for q in fake.requests for n in re.findall(r"^(\d+): ", q.text("user"), re.MULTILINE)]
-    assert sorted(sent) == sorted(p.line for p in ex.narrative)  # every line once
+    assert sorted(sent) == sorted(p.line for p in narrative_paragraphs(ex))  # every line once
     assert len(fake.requests) == len(r.narrative.calls) >= 3
     assert f"分 {len(fake.requests)} 次" in r.narrative.note
-    assert r.narrative.calls[0].parts.startswith("前文")
+    assert r.narrative.calls[0].parts.startswith("一")
     assert any("其余在另一次请求中" in q.text("user") for q in fake.requests)  # part 一 alone is too long
     assert {a.aspect for a in r.narrative.aspects} == {a.key for a in required(ex)}
     assert sum(c.tokens_in for c in r.narrative.calls) == r.narrative.tokens_in

@@ -18,19 +18,23 @@ class Aspect:
     key: str
     part: str
     name: str
+    short: str  # the prompt's gloss: paid for on every request, so as short as still clear
 
 
 ASPECTS = (
-    Aspect("proactive", "一", "主动公开"),
-    Aspect("on_request", "一", "依申请公开"),
-    Aspect("info_management", "一", "政府信息管理"),
-    Aspect("platforms", "一", "政府信息公开平台建设"),
-    Aspect("supervision", "一", "监督保障"),
-    Aspect("assessment_results", "一", "工作考核、社会评议和责任追究的结果"),
-    Aspect("problems", "五", "存在的主要问题"),
-    Aspect("measures", "五", "改进措施"),
-    Aspect("rectification", "五", "上年度问题的整改情况"),
-    *(Aspect(key, "六", ITEM_NAMES[key]) for key in ("fee", "key_tasks", "proposals", "innovation")),
+    Aspect("proactive", "一", "主动公开", "主动公开"),
+    Aspect("on_request", "一", "依申请公开", "依申请公开"),
+    Aspect("info_management", "一", "政府信息管理", "信息管理"),
+    Aspect("platforms", "一", "政府信息公开平台建设", "平台建设"),
+    Aspect("supervision", "一", "监督保障", "监督保障"),
+    Aspect("assessment_results", "一", "工作考核、社会评议和责任追究的结果", "考核评议追究结果"),
+    Aspect("problems", "五", "存在的主要问题", "存在问题"),
+    Aspect("measures", "五", "改进措施", "改进措施"),
+    Aspect("rectification", "五", "上年度问题的整改情况", "上年问题整改"),
+    Aspect("fee", "六", ITEM_NAMES["fee"], "信息处理费"),
+    Aspect("key_tasks", "六", ITEM_NAMES["key_tasks"], "工作要点落实"),
+    Aspect("proposals", "六", ITEM_NAMES["proposals"], "建议提案办理"),
+    Aspect("innovation", "六", ITEM_NAMES["innovation"], "创新情况"),
 )
 BY_KEY = {a.key: a for a in ASPECTS}
 OVERVIEW = ("proactive", "on_request", "info_management", "platforms", "supervision")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from extractors.document import Paragraph
 from extractors.extract import Extraction
+from extractors.normalize import fold
 
 FRONT = "前文"  # the label of the text before part 一
 # Personal numbers stay out of third-party requests; the deterministic rule reports them anyway.
@@ -26,13 +27,24 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(cjk * 0.6 + (len(text) - cjk) * 0.3)
 
 
+def _checked_by_code(ex: Extraction, p: Paragraph) -> bool:
+    """Title lines and the contact sentence of the front matter: the rules read them, the LLM
+    would only be paid to read them again."""
+    if ex.part_of(p.line) is not None:
+        return False
+    return (ex.meta.contact is not None and p.line == ex.meta.contact.line) or (
+        bool(ex.meta.title) and len(p.text) <= 60 and fold(p.text) in ex.meta.title)
+
+
 def narrative_paragraphs(ex: Extraction) -> list[Paragraph]:
-    """The narrative as sent: front matter and parts 一/五/六 without the signature, private
-    numbers masked, the prompt's delimiter defused. Quotes are verified against this text."""
+    """The narrative as sent: front matter and parts 一/五/六 without the title, the contact
+    sentence and the signature, private numbers masked, the prompt's delimiter defused. Quotes
+    are verified against this text."""
     end = ex.meta.signature_line
     return [Paragraph(_DELIMITER.sub(r"＜\1report＞", _PRIVATE.sub(lambda m: "*" * len(m.group(0)), p.text)),
                       p.line, p.page)
-            for p in ex.narrative if p.text.strip() and (end is None or p.line < end)]
+            for p in ex.narrative
+            if p.text.strip() and (end is None or p.line < end) and not _checked_by_code(ex, p)]
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,12 @@ _PART_NAMES = {FRONT: "前文", "一": "第一部分", "五": "第五部分", "�
 
 
 def vocabulary() -> dict[str, str]:
-    """The lists the prompt names, from their single sources in the code."""
+    """The lists the prompt names, from their single sources in the code (tersely: every
+    character of the system prompt is paid for on every report)."""
     return {
-        "aspects": "；".join(f"{a.key} {a.name}" for a in ASPECTS),
-        "metrics": "；".join(f"{key} {name}" for key, (_, name) in METRICS.items()),
-        "rules": "；".join(f"{r} {re.split('[，（。]', REGISTRY[r].summary)[0]}" for r in OBSERVATION_RULES),
+        "aspects": " ".join(f"{a.key}={a.short}" for a in ASPECTS),
+        "metrics": " ".join(METRICS),  # the keys say what they count
+        "rules": " ".join(f"{r}={re.split('[，（。]', REGISTRY[r].summary)[0]}" for r in OBSERVATION_RULES),
     }
 
 

@@ -46,4 +46,6 @@ def narrative_line(review: Review) -> str | None:
     if n.method == "llm":
         return (f"叙述审阅：{n.model}（{n.prompt}），输入 {n.tokens_in} / 输出 {n.tokens_out} tokens，"
                 f"{n.latency_ms} ms，{sum(c.attempts for c in n.calls)} 次调用")
+    if n.calls:  # the LLM was asked and failed: the note says why
+        return f"叙述审阅：大模型（{n.model or n.calls[0].model}）调用失败，已改用启发式"
     return "叙述审阅：启发式（未配置大模型或使用了 --no-llm）"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..config import Config
 from .context import Context
 from .registry import Hit, rule
 
@@ -47,16 +48,17 @@ def period_wrong(ctx: Context):
                   evidence=f"{period.start.text}至{period.end.text}", line=period.start.line)
 
 
-def deadline_of(ctx: Context) -> date | None:
+def deadline_for(issuer: str, year: int, config: Config) -> date:
     """条例第四十九条: 1月31日 for departments (and, by local notice, townships); 3月31日 for a
     县级以上人民政府's own report. Both configurable."""
-    if ctx.year is None:
-        return None
-    issuer = ctx.ex.meta.issuer or ""
     own_government = issuer.endswith("人民政府") and not re.search(r"[镇乡]人民政府$|街道", issuer)
-    month_day = ctx.config.government_deadline if own_government else ctx.config.deadline
+    month_day = config.government_deadline if own_government else config.deadline
     month, day = (int(x) for x in month_day.split("-"))
-    return date(ctx.year + 1, month, day)
+    return date(year + 1, month, day)
+
+
+def deadline_of(ctx: Context) -> date | None:
+    return None if ctx.year is None else deadline_for(ctx.ex.meta.issuer or "", ctx.year, ctx.config)
 
 
 @rule("report-date-invalid", "error")
