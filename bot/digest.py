@@ -260,7 +260,7 @@ def read_rows(store: Store, channel: str, week: Week, now: datetime, year: int |
     with store.session() as s:
         reviews = list(s.scalars(
             select(ReviewRow).options(defer(ReviewRow.review_json))
-            .where(ReviewRow.status.in_((DONE, FAILED)), ReviewRow.created_at < max(week.end(tz), now),
+            .where(ReviewRow.status.in_((DONE, FAILED)), ReviewRow.created_at < max(week.end(tz), now.astimezone(UTC)),
                    or_(ReviewRow.created_at >= since, ReviewRow.year == year))))
         start, end = week.start(tz), week.end(tz)
         ids = [r.id for r in reviews if r.channel == channel and start <= as_utc(r.created_at) < end]

@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
 from .config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from bot.units import Unit
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="nianbao：政府信息公开工作年度报告审阅工具")
@@ -169,7 +173,7 @@ def serve(
     from bot.config import Settings, SettingsError
 
     cfg = _config(config)
-    after_start = None
+    schedule = None
     if digest:
         from bot.digest_schedule import Schedule, start_digests
 
@@ -177,16 +181,15 @@ def serve(
             schedule = Schedule.parse(digest)
         except ValueError as exc:
             _fail(str(exc))
-        expected = _units(units)
-        after_start = lambda: start_digests(schedule, settings, cfg, expected)  # noqa: E731
+    expected = _units(units)
     try:
         settings = Settings.from_env(http=http, port=port, workers=workers, allow_hosts=allow_host or (), db=db)
-        run(settings, cfg, after_start)
+        run(settings, cfg, partial(start_digests, schedule, settings, cfg, expected) if schedule else None)
     except SettingsError as exc:
         _fail(str(exc))
 
 
-def _units(path: Optional[Path]):
+def _units(path: Optional[Path]) -> list[Unit] | None:
     from bot.units import UnitsError, load_units
 
     try:
@@ -238,25 +241,25 @@ def digest(
     except SQLAlchemyError as exc:
         _fail(f"无法打开数据库 {make_url(url).render_as_string(hide_password=True)}（{exc.__class__.__name__}）")
     try:
-        if post:
+        channels = channel or active_channels(store, the_week, expected)
+        if not channels:
+            err.print(f"nianbao: 截至 {the_week} 的 8 周里没有审阅记录，单位名单里也没有频道：请用 --channel 指定频道",
+                      markup=False)
+        elif post:
             from bot.app import make_client
 
-            outcomes = run_digests(store, make_client(settings), the_week, now, config=cfg, channels=channel,
+            outcomes = run_digests(store, make_client(settings), the_week, now, config=cfg, channels=channels,
                                    units=expected, year=year, skip_empty=skip_empty)
             for o in outcomes:
                 err.print(f"nianbao: {o.message}", markup=False)
-            failed = any(o.status == FAILED for o in outcomes)
+            if any(o.status == FAILED for o in outcomes):
+                raise typer.Exit(1)
         else:
-            outcomes = channel or active_channels(store, the_week, expected)
-            for c in outcomes:
+            for c in channels:
                 rows = read_rows(store, c, the_week, now, year)
                 sys.stdout.write(digest_text(compute(rows, c, the_week, now, config=cfg, units=expected, year=year)))
-            failed = False
     finally:
         store.close()
-    if not outcomes:
-        err.print(f"nianbao: {the_week} 前 8 周没有审阅记录，单位名单里也没有频道：请用 --channel 指定频道", markup=False)
-    raise typer.Exit(1 if failed else 0)
 
 
 def main() -> None:
