@@ -55,7 +55,7 @@ def analyze_path(path: str, config: Config) -> Analysis | str:
     except LoadError as exc:
         return str(exc)
     except Exception as exc:  # a bug must cost one file, never the batch or a traceback
-        return f"内部错误，无法审阅（{exc.__class__.__name__}）；请把该文件报告给维护者"
+        return _internal_error(exc)
 
 
 def name_key(name: str) -> str:
@@ -99,7 +99,23 @@ def review_paths(paths: list[str], config: Config, jobs: int = 1, narrative: Nar
                 pending[id(result)] = pool.submit(review_narrative, result, config, narrative)
         analyses = [r for r in results if isinstance(r, Analysis)]
         pairs = _previous_of(analyses)
-        reviews = {id(a): assemble(a, config, pairs.get(i, previous), pending[id(a)].result())
+        reviews = {id(a): _assemble_safely(a, config, pairs.get(i, previous), pending[id(a)])
                    for i, a in enumerate(analyses)}
-    return [Outcome(path, error=r) if isinstance(r, str) else Outcome(path, review=reviews[id(r)])
-            for path, r in zip(paths, results)]
+    outcomes = []
+    for path, r in zip(paths, results):
+        done = r if isinstance(r, str) else reviews[id(r)]
+        outcomes.append(Outcome(path, error=done) if isinstance(done, str) else Outcome(path, review=done))
+    return outcomes
+
+
+def _assemble_safely(analysis: Analysis, config: Config, previous: Extraction | None,
+                     narrative: Future) -> Review | str:
+    """A crash in a rule or in the narrative reviewer costs that one report, never the batch."""
+    try:
+        return assemble(analysis, config, previous, narrative.result())
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> str:
+    return f"内部错误，无法审阅（{exc.__class__.__name__}）；请把该文件报告给维护者"

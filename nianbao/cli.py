@@ -18,7 +18,7 @@ from .config import Config, ConfigError, load_config
 if TYPE_CHECKING:
     from bot.units import Unit
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="nianbao：政府信息公开工作年度报告审阅工具")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -268,3 +268,6 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("nianbao: 已中断")
         sys.exit(130)
+    except Exception as exc:  # a bug: one line for the user instead of a traceback
+        err.print(f"nianbao: 内部错误（{exc.__class__.__name__}: {exc}）；请把命令和输入文件报告给维护者", markup=False)
+        sys.exit(2)
