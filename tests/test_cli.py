@@ -150,3 +150,18 @@ def test_cli_import_does_not_pull_langchain_or_slack():
             "'slack_bolt', 'slack_sdk', 'sqlalchemy') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "[]"
+
+
+def test_a_crash_costs_one_report_not_the_batch():
+    from nianbao.batch import review_paths
+    from nianbao.config import Config
+    from nianbao.models import Narrative
+
+    def broken(ex, config):
+        if ex.meta.year == 2022:
+            raise RuntimeError("bug")
+        return Narrative(), []
+
+    outcomes = review_paths([str(seed("001")), str(seed("004"))], Config(), narrative=broken)
+    assert outcomes[0].status == 2 and "内部错误" in outcomes[0].error and "RuntimeError" in outcomes[0].error
+    assert outcomes[1].review.verdict == "pass"
