@@ -57,9 +57,9 @@ class Week:
         return cls(year, number)
 
     @classmethod
-    def last_completed(cls, now: datetime, tz: ZoneInfo = TZ) -> Week:
+    def last_completed(cls, now: datetime) -> Week:
         """The digest read on Monday morning is about the week that ended the night before."""
-        return cls.of(now.astimezone(tz).date()).shift(-1)
+        return cls.of(now.astimezone(TZ).date()).shift(-1)
 
     def __str__(self) -> str:
         return f"{self.year}-W{self.number:02d}"
@@ -75,11 +75,11 @@ class Week:
     def shift(self, weeks: int) -> Week:
         return Week.of(self.monday + timedelta(weeks=weeks))
 
-    def start(self, tz: ZoneInfo = TZ) -> datetime:
-        return datetime.combine(self.monday, time(), tz).astimezone(UTC)
+    def start(self) -> datetime:
+        return datetime.combine(self.monday, time(), TZ).astimezone(UTC)
 
-    def end(self, tz: ZoneInfo = TZ) -> datetime:
-        return self.shift(1).start(tz)
+    def end(self) -> datetime:
+        return self.shift(1).start()
 
 
 def report_year(day: date) -> int:
@@ -128,7 +128,6 @@ class Digest(BaseModel):
     first_day: date
     last_day: date
     report_year: int
-    generated_at: datetime
     reviewed: int = 0
     new: int = 0
     re_reviews: int = 0
@@ -161,29 +160,31 @@ class Rows:
 
 
 def compute(rows: Rows, channel: str, week: Week, now: datetime, *, config: Config, units: list[Unit] | None = None,
-            year: int | None = None, tz: ZoneInfo = TZ) -> Digest:
+            year: int | None = None) -> Digest:
+    """The digest of ``channel`` for ``week``. ``now`` is when it is read: reports submitted until
+    then count as submitted, and the days left run from its date."""
     year = year or report_year(week.sunday)
-    start, end = week.start(tz), week.end(tz)
+    start, end = week.start(), week.end()
     here = [r for r in rows.reviews if r.channel == channel and as_utc(r.created_at) < end]
     this_week = [r for r in here if as_utc(r.created_at) >= start]
     done = [r for r in this_week if r.status == DONE]
     latest = _latest_per_unit(done)
     calls = [c for c in rows.calls if c.review_id in {r.id for r in done}]
     d = Digest(channel=channel, week=str(week), first_day=week.monday, last_day=week.sunday, report_year=year,
-               generated_at=now, reviewed=len(done), new=sum(r.previous_id is None for r in done),
+               reviewed=len(done), new=sum(r.previous_id is None for r in done),
                re_reviews=sum(r.previous_id is not None for r in done),
                failed=sum(r.status == FAILED for r in this_week), verdicts=_verdicts(done),
                still_wrong=_still_wrong(here, year, start), rules=_rules(rows.findings, {r.id for r in latest}),
                fixed=sum(r.n_fixed or 0 for r in done if r.previous_id is not None),
                llm_calls=len(calls), llm_failed=sum(not c.ok for c in calls),
                tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls),
-               history=_history(here, week, tz))
+               history=_history(here, week))
     if units is not None:
         expected = expected_in(units, channel)
         submitted = [r.issuer for r in rows.reviews if r.status == DONE and r.year == year and r.issuer
                      and as_utc(r.created_at) <= now]
         d.expected = len(expected)
-        d.missing = _missing([u for u in expected if not any(u.matches(i) for i in submitted)], year, now, config, tz)
+        d.missing = _missing([u for u in expected if not any(u.matches(i) for i in submitted)], year, now, config)
     return d
 
 
@@ -214,8 +215,8 @@ def _still_wrong(reviews: list[ReviewRow], year: int, week_start: datetime) -> l
              if r.n_error and (r.year == year or as_utc(r.created_at) >= week_start)]
     wrong.sort(key=lambda r: (-r.n_error, r.issuer or ""))
     return [StillWrong(issuer=r.issuer or r.file_name or "（未识别发布机关）", year=r.year, n_error=r.n_error,
-                       n_warning=r.n_warning or 0, reviewed_at=as_utc(r.created_at), thread_ts=r.thread_ts,
-                       reply_ts=r.reply_ts) for r in wrong]
+                       n_warning=r.n_warning or 0, reviewed_at=as_utc(r.created_at).astimezone(TZ),
+                       thread_ts=r.thread_ts, reply_ts=r.reply_ts) for r in wrong]
 
 
 def _rules(findings: list[FindingRow], review_ids: set[int]) -> list[RuleCount]:
@@ -233,15 +234,15 @@ def _rules(findings: list[FindingRow], review_ids: set[int]) -> list[RuleCount]:
             for rule in ranked]
 
 
-def _history(reviews: list[ReviewRow], week: Week, tz: ZoneInfo) -> list[WeekVerdicts]:
+def _history(reviews: list[ReviewRow], week: Week) -> list[WeekVerdicts]:
     weeks = [week.shift(-n) for n in range(HISTORY_WEEKS - 1, -1, -1)]
     return [WeekVerdicts(week=str(w), verdicts=_verdicts(r for r in reviews if r.status == DONE
-                                                         and w.start(tz) <= as_utc(r.created_at) < w.end(tz)))
+                                                         and w.start() <= as_utc(r.created_at) < w.end()))
             for w in weeks]
 
 
-def _missing(units: list[Unit], year: int, now: datetime, config: Config, tz: ZoneInfo) -> list[Missing]:
-    today = now.astimezone(tz).date()
+def _missing(units: list[Unit], year: int, now: datetime, config: Config) -> list[Missing]:
+    today = now.astimezone(TZ).date()
     by_deadline: dict[date, list[str]] = defaultdict(list)
     for u in units:
         by_deadline[deadline_for(u.name, year, config)].append(u.name)
@@ -251,29 +252,28 @@ def _missing(units: list[Unit], year: int, now: datetime, config: Config, tz: Zo
 # -- reading the store ------------------------------------------------------------------------------
 
 
-def read_rows(store: Store, channel: str, week: Week, now: datetime, year: int | None = None,
-              tz: ZoneInfo = TZ) -> Rows:
+def read_rows(store: Store, channel: str, week: Week, now: datetime, year: int | None = None) -> Rows:
     """Finished reviews since the chart's first week, or of the report year (for units still wrong and
     for submissions, in any channel), with the findings and LLM calls of this channel's week."""
     year = year or report_year(week.sunday)
-    since = week.shift(-(HISTORY_WEEKS - 1)).start(tz)
+    since = week.shift(-(HISTORY_WEEKS - 1)).start()
     with store.session() as s:
         reviews = list(s.scalars(
             select(ReviewRow).options(defer(ReviewRow.review_json))
-            .where(ReviewRow.status.in_((DONE, FAILED)), ReviewRow.created_at < max(week.end(tz), now.astimezone(UTC)),
+            .where(ReviewRow.status.in_((DONE, FAILED)), ReviewRow.created_at < max(week.end(), now.astimezone(UTC)),
                    or_(ReviewRow.created_at >= since, ReviewRow.year == year))))
-        start, end = week.start(tz), week.end(tz)
+        start, end = week.start(), week.end()
         ids = [r.id for r in reviews if r.channel == channel and start <= as_utc(r.created_at) < end]
         findings = list(s.scalars(select(FindingRow).where(FindingRow.review_id.in_(ids))))
         calls = list(s.scalars(select(LLMCallRow).where(LLMCallRow.review_id.in_(ids))))
     return Rows(reviews, findings, calls)
 
 
-def active_channels(store: Store, week: Week, units: list[Unit] | None = None, tz: ZoneInfo = TZ) -> list[str]:
+def active_channels(store: Store, week: Week, units: list[Unit] | None = None) -> list[str]:
     """The channels a digest goes to by default: those with reviews in the chart's weeks, and those
     the units list names (so an empty week is still reported where units are expected)."""
-    since = week.shift(-(HISTORY_WEEKS - 1)).start(tz)
+    since = week.shift(-(HISTORY_WEEKS - 1)).start()
     with store.session() as s:
         channels = set(s.scalars(select(ReviewRow.channel).distinct()
-                                 .where(ReviewRow.created_at >= since, ReviewRow.created_at < week.end(tz))))
+                                 .where(ReviewRow.created_at >= since, ReviewRow.created_at < week.end())))
     return sorted(channels | {u.channel for u in units or () if u.channel})

@@ -16,7 +16,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -26,7 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from nianbao.config import Config
 
-from .digest import TZ, Digest, Week, active_channels, as_utc, compute, read_rows
+from .digest import Digest, Week, active_channels, as_utc, compute, read_rows
 from .digest_render import chart_png, digest_blocks
 from .jobs import NOT_IN_CHANNEL
 from .store import DigestRun, Store
@@ -35,7 +34,7 @@ from .units import Unit
 log = logging.getLogger(__name__)
 
 STALE = timedelta(minutes=30)  # far longer than a digest takes to post; shorter than a cron interval
-RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
+RELEASED = datetime(2000, 1, 1, tzinfo=UTC)  # a released claim looks long stale: the next run takes it
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 POSTED, ALREADY, BUSY, SKIPPED, FAILED = "posted", "already", "busy", "skipped", "failed"
@@ -55,7 +54,7 @@ class Outcome:
 
 def claim(store: Store, channel: str, week: str, now: datetime, stale: timedelta = STALE) -> tuple[bool, DigestRun]:
     """(True, the run) when this caller now holds the (channel, week) digest; else (False, the holder's run)."""
-    token = secrets.token_hex(16)
+    token, now = secrets.token_hex(16), now.astimezone(UTC)  # SQLite keeps no offset: the store is UTC
     with store.session.begin() as s:
         insert = _INSERTS[store.engine.dialect.name]
         s.execute(insert(DigestRun).values(channel=channel, week=week, claim=token, claimed_at=now)
@@ -95,7 +94,7 @@ def post_digest(store: Store, client: WebClient, digest: Digest, now: datetime, 
                                             filename=f"周报-{digest.week}.png", title=f"审阅周报 {digest.week}",
                                             alt_txt="各规则涉及的单位数；各周审阅结论")
             _record(store, run, chart_id=upload["file"]["id"])
-        _record(store, run, posted_at=now)
+        _record(store, run, posted_at=now.astimezone(UTC))
     except Exception:
         _record(store, run, claimed_at=RELEASED)  # stale at once: the next run finishes what is left
         raise
@@ -104,14 +103,14 @@ def post_digest(store: Store, client: WebClient, digest: Digest, now: datetime, 
 
 def run_digests(store: Store, client: WebClient, week: Week, now: datetime, *, config: Config,
                 channels: list[str] | None = None, units: list[Unit] | None = None, year: int | None = None,
-                skip_empty: bool = False, tz: ZoneInfo = TZ) -> list[Outcome]:
+                skip_empty: bool = False) -> list[Outcome]:
     """One digest per channel (by default the active ones, see ``active_channels``). A channel that
     fails is reported in its outcome; the others are still posted."""
     outcomes = []
     workspace_url = None
-    for channel in channels or active_channels(store, week, units, tz):
-        digest = compute(read_rows(store, channel, week, now, year, tz), channel, week, now, config=config,
-                         units=units, year=year, tz=tz)
+    for channel in channels or active_channels(store, week, units):
+        digest = compute(read_rows(store, channel, week, now, year), channel, week, now, config=config, units=units,
+                         year=year)
         try:
             if workspace_url is None and digest.still_wrong:  # for links to the units' threads
                 workspace_url = client.auth_test()["url"]

@@ -59,7 +59,7 @@ def digest_blocks(d: Digest, workspace_url: str | None = None) -> tuple[str, lis
     for heading, lines in _sections(d, _MRKDWN, workspace_url):
         body = _fit(lines, SECTION_CHARS - len(heading) - 8)
         blocks.append(section(f"*{heading}*\n{body}" if heading else body))
-    blocks = blocks[: MAX_BLOCKS - 1] + [context(_footer(d))]
+    blocks = blocks[: MAX_BLOCKS - 1] + [context(_footer(d) + ("；图表见本线程" if not d.empty else ""))]
     return summary(d), blocks
 
 
@@ -73,8 +73,7 @@ def digest_text(d: Digest) -> str:
 
 
 def _footer(d: Digest) -> str:
-    chart = "；图表见本线程" if not d.empty else ""
-    return f"统计 {d.first_day:%Y-%m-%d} 至 {d.last_day:%Y-%m-%d}（北京时间），报告年度 {d.report_year}{chart}"
+    return f"统计 {d.first_day:%Y-%m-%d} 至 {d.last_day:%Y-%m-%d}（北京时间），报告年度 {d.report_year}"
 
 
 def _sections(d: Digest, style: _Style, workspace_url: str | None) -> list[tuple[str, list[str]]]:
@@ -181,7 +180,7 @@ def chart_png(d: Digest) -> bytes | None:
         fig = Figure(figsize=(11, 4.5), dpi=100, layout="constrained")
         rules_ax, weeks_ax = fig.subplots(1, 2, width_ratios=(3, 2))
         rules = d.rules[:SHOWN_RULES][::-1]  # the most frequent on top
-        rules_ax.barh([r.rule for r in rules], [r.units for r in rules], color="#5c6bc0")
+        rules_ax.barh([r.rule for r in rules], [r.units for r in rules], height=0.6, color="#5c6bc0")
         rules_ax.xaxis.get_major_locator().set_params(integer=True)
         bottoms = [0] * len(d.history)
         for verdict in ("pass", "warn", "fail"):

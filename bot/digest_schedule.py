@@ -1,8 +1,8 @@
 """``nianbao serve --digest "MON 09:00"``: a thread that posts the weekly digests at that time, in
-Asia/Shanghai unless the schedule names a zone ("MON 09:00 Europe/Paris"). It posts through the same
-claim as ``nianbao digest --post``, so several bot processes, or the bot and a cron job, post each
-digest once. At start it posts the digest of the last scheduled time if that one was missed (the bot
-was down): the claim makes this a no-op when it was not.
+Asia/Shanghai unless the schedule names a zone ("MON 01:00 UTC"; the weeks stay Beijing weeks). It
+posts through the same claim as ``nianbao digest --post``, so several bot processes, or the bot and
+a cron job, post each digest once. At start it posts the digest of the last scheduled time in case
+that one was missed (the bot was down): the claim makes this a no-op when it was not.
 
 Cron is the recommended trigger (docs/slack.md); this is for single-process deployments without one.
 """
@@ -58,8 +58,8 @@ class Schedule:
         return self.last_at_or_before(now) + timedelta(weeks=1)
 
     def week_of(self, fire: datetime) -> Week:
-        """The digest sent at ``fire`` covers the last full week before it."""
-        return Week.last_completed(fire, self.tz)
+        """The digest sent at ``fire`` covers the last full week (in Beijing time) before it."""
+        return Week.last_completed(fire)
 
 
 class DigestScheduler:
@@ -96,17 +96,18 @@ class DigestScheduler:
             log.exception("weekly digest %s failed", week)
 
 
-def start_digests(schedule: Schedule, settings: Settings, config: Config, units: list[Unit] | None) -> DigestScheduler:
+def start_digests(schedule: Schedule, settings: Settings, config: Config, units: list[Unit] | None,
+                  clock: Callable[[], datetime] = utc_now) -> DigestScheduler:
     """The scheduler thread of ``nianbao serve``, with its own store connection and Web API client."""
     from .app import make_client
 
     store, client = Store(settings.database_url), make_client(settings)
 
     def job(week: Week) -> None:
-        for outcome in run_digests(store, client, week, utc_now(), config=config, units=units, tz=schedule.tz):
+        for outcome in run_digests(store, client, week, clock(), config=config, units=units):
             log.log(logging.WARNING if outcome.status == FAILED else logging.INFO, "%s", outcome.message)
 
-    scheduler = DigestScheduler(schedule, job, utc_now)
+    scheduler = DigestScheduler(schedule, job, clock)
     scheduler.start()
     log.info("weekly digest: %s %s %s", DAYS[schedule.weekday], schedule.at.strftime("%H:%M"), schedule.tz.key)
     return scheduler

@@ -211,7 +211,8 @@ def digest(
     year: Annotated[Optional[int], typer.Option(
         "--year", min=2019, max=2100, help="报告年度；默认按周推算（1–6 月为上一年，7–12 月为当年）")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="数据库：SQLAlchemy URL 或 SQLite 文件路径（覆盖 DATABASE_URL）")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（截止日期 deadline / government-deadline）")] = None,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", help="配置文件（截止日期 deadline / government-deadline）")] = None,
 ) -> None:
     """审阅周报：审阅数量和结论、仍有错误的单位、常见问题、大模型用量、未提交的单位和剩余天数。每周一由 cron 运行（见 docs/slack.md）。"""
     from sqlalchemy.engine import make_url
@@ -236,30 +237,70 @@ def digest(
             _fail(f"--channel「{c}」应为频道 ID，例如 C0123ABCD（在 Slack 的频道详情底部复制）")
     expected = _units(units)
     url = settings.database_url if settings else store_url(db)
+    outcomes, texts = [], []
     try:
         store = Store(url)
-    except SQLAlchemyError as exc:
-        _fail(f"无法打开数据库 {make_url(url).render_as_string(hide_password=True)}（{exc.__class__.__name__}）")
-    try:
-        channels = channel or active_channels(store, the_week, expected)
-        if not channels:
-            err.print(f"nianbao: 截至 {the_week} 的 8 周里没有审阅记录，单位名单里也没有频道：请用 --channel 指定频道",
-                      markup=False)
-        elif post:
-            from bot.app import make_client
+        try:
+            channels = channel or active_channels(store, the_week, expected)
+            if post and channels:
+                from bot.app import make_client
 
-            outcomes = run_digests(store, make_client(settings), the_week, now, config=cfg, channels=channels,
-                                   units=expected, year=year, skip_empty=skip_empty)
-            for o in outcomes:
-                err.print(f"nianbao: {o.message}", markup=False)
-            if any(o.status == FAILED for o in outcomes):
-                raise typer.Exit(1)
-        else:
-            for c in channels:
-                rows = read_rows(store, c, the_week, now, year)
-                sys.stdout.write(digest_text(compute(rows, c, the_week, now, config=cfg, units=expected, year=year)))
-    finally:
-        store.close()
+                outcomes = run_digests(store, make_client(settings), the_week, now, config=cfg, channels=channels,
+                                       units=expected, year=year, skip_empty=skip_empty)
+            elif channels:
+                texts = [digest_text(compute(read_rows(store, c, the_week, now, year), c, the_week, now, config=cfg,
+                                             units=expected, year=year)) for c in channels]
+        finally:
+            store.close()
+    except SQLAlchemyError as exc:
+        _fail(f"无法读写数据库 {make_url(url).render_as_string(hide_password=True)}（{exc.__class__.__name__}）")
+    if not channels:
+        err.print(f"nianbao: 截至 {the_week} 的 8 周里没有审阅记录，单位名单里也没有频道：请用 --channel 指定频道",
+                  markup=False)
+    sys.stdout.write("".join(texts))
+    for o in outcomes:
+        err.print(f"nianbao: {o.message}", markup=False)
+    raise typer.Exit(1 if any(o.status == FAILED for o in outcomes) else 0)
+
+
+@app.command("eval")
+def eval_command(
+    record: Annotated[bool, typer.Option(
+        "--record", help="为缺少或过期录制的用例调用已配置的大模型（OPENAI_BASE_URL / OPENAI_API_KEY / NIANBAO_MODEL）并写入录制")] = False,
+    update_golden: Annotated[bool, typer.Option("--update-golden", help="显示差异后，用本次结果重写 expected.json")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="把评分另写成 Markdown 文件")] = None,
+    case: Annotated[Optional[list[str]], typer.Option("--case", help="只运行这个用例（可重复）")] = None,
+    cases: Annotated[Optional[Path], typer.Option("--cases", help="用例目录，默认 eval/cases")] = None,
+) -> None:
+    """金标准评测：回放录制的大模型回答审阅每个用例，与 expected.json 逐项比较，按规则给出精确率和召回率。
+    退出码：0 全部一致，1 有差异或缺少录制，2 用法错误。"""
+    from eval.cases import ROOT, CaseError, load_cases
+    from eval.render import markdown, text
+    from eval.runner import run
+    from eval.scores import score
+
+    from .narrative.settings import LLMSettings
+
+    settings = None
+    if record:
+        try:
+            settings = LLMSettings.from_env()
+        except ConfigError as exc:
+            _fail(str(exc))
+        if settings is None:
+            _fail("--record 需要配置大模型：设置 OPENAI_BASE_URL 和/或 OPENAI_API_KEY，以及 NIANBAO_MODEL")
+    try:
+        outcomes = run(load_cases(cases or ROOT, case), settings, update_golden)
+    except CaseError as exc:
+        _fail(str(exc))
+    scores = score(outcomes)
+    sys.stdout.write(text(outcomes, scores))
+    if report is not None:
+        try:
+            report.write_text(markdown(outcomes, scores), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{report}：无法写入（{exc.strerror or exc.__class__.__name__}）")
+    raise typer.Exit(0 if all(o.ok for o in outcomes) else 1)
 
 
 def main() -> None:

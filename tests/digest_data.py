@@ -37,20 +37,23 @@ def at(day: int, hour: int = 10) -> datetime:
     return datetime(2027, 1, day, hour, tzinfo=BEIJING)
 
 
+def slack_ts(moment: datetime, plus_seconds: int = 0) -> str:
+    return f"{moment.timestamp() + plus_seconds:.6f}"
+
+
 def add_review(store: Store, created_at: datetime, issuer: str | None, verdict: str | None = "pass", *,
                channel: str = "C111", year: int | None = 2026, n_error: int = 0, n_warning: int = 0,
                status: str = DONE, previous_id: int | None = None, n_fixed: int | None = None,
                findings: tuple[tuple[str, str], ...] = (), calls: tuple[tuple[int, int, bool], ...] = ()) -> int:
     n = next(_ids)
-    ts = f"1799000000.{n:06d}"
     created_at = created_at.astimezone(UTC)  # as the store writes it (SQLite keeps no offset)
     row = ReviewRow(dedup_key=f"test:{n}", kind="file", status=status, created_at=created_at, channel=channel,
-                    thread_ts=ts, reply_ts=f"1799000001.{n:06d}", file_name=f"{n}.docx", issuer=issuer, year=year,
-                    verdict=verdict, n_error=n_error, n_warning=n_warning, n_info=0, previous_id=previous_id,
-                    n_fixed=n_fixed,
-                    findings=[FindingRow(rule=rule, severity=sev, source="rule", message="…") for rule, sev in findings],
-                    llm_calls=[LLMCallRow(model="m", prompt="p@1", tokens_in=i, tokens_out=o, ok=ok, created_at=created_at)
-                               for i, o, ok in calls])
+                    thread_ts=slack_ts(created_at), reply_ts=slack_ts(created_at, 1), file_name=f"{n}.docx",
+                    issuer=issuer, year=year, verdict=verdict, n_error=n_error, n_warning=n_warning, n_info=0,
+                    previous_id=previous_id, n_fixed=n_fixed,
+                    findings=[FindingRow(rule=r, severity=sev, source="rule", message="…") for r, sev in findings],
+                    llm_calls=[LLMCallRow(model="m", prompt="p@1", tokens_in=i, tokens_out=o, ok=ok,
+                                          created_at=created_at) for i, o, ok in calls])
     with store.session.begin() as s:
         s.add(row)
     return row.id

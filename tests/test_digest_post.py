@@ -1,0 +1,176 @@
+"""One digest per channel and week, whoever posts it: on SQLite and, when NIANBAO_TEST_DATABASE_URL
+is set, on PostgreSQL (each test in its own schema). Also the store itself on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from bot_harness import seed_txt
+from digest_data import NOW, WEEK, seed_january
+from fake_slack import FakeSlack
+from slack_sdk import WebClient
+from sqlalchemy import create_engine, select, text
+
+import bot.digest_post
+from bot.config import database_url
+from bot.digest import TZ, Week, as_utc, compute, read_rows
+from bot.digest_post import ALREADY, BUSY, FAILED, POSTED, SKIPPED, STALE, claim, post_digest, run_digests
+from bot.jobs import NOT_IN_CHANNEL
+from bot.store import DONE, DigestRun, Store
+from nianbao.config import Config
+from nianbao.review import review_bytes
+
+PG_URL = os.environ.get("NIANBAO_TEST_DATABASE_URL", "")
+NO_PG = "NIANBAO_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (.ci/run starts a server and sets it)"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason=NO_PG))])
+def db_url(request, tmp_path):
+    """A fresh database URL. PostgreSQL: a schema of its own, so runs sharing the server never meet;
+    the URL is left ``postgresql://…`` as a user would write it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.sqlite'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url(PG_URL))
+    with admin.begin() as c:
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as c:
+            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def store(db_url):
+    s = Store(db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture(autouse=True)
+def small_chart(monkeypatch):
+    """Drawing the chart is test_digest.py's business; here only its upload matters (and time)."""
+    monkeypatch.setattr(bot.digest_post, "chart_png", lambda d: None if d.empty else b"\x89PNG chart")
+
+
+@pytest.fixture
+def slack():
+    with FakeSlack() as fake:
+        yield fake
+
+
+def client_for(slack: FakeSlack) -> WebClient:
+    return WebClient(token=slack.bot_token, base_url=slack.api_url)
+
+
+def digest(store, week=WEEK, now=NOW):
+    return compute(read_rows(store, "C111", week, now), "C111", week, now, config=Config())
+
+
+def post(store, slack, now=NOW, **kwargs):
+    return run_digests(store, client_for(slack), WEEK, now, config=Config(), channels=["C111"], **kwargs)[0]
+
+
+def test_the_store_works_on_this_backend(store):
+    first = store.create("file:C111:F1", kind="file", channel="C111", thread_ts="1.1")
+    assert first and store.create("file:C111:F1", kind="file", channel="C111") is None
+    review = review_bytes(seed_txt("001"), "金岭2022.txt")
+    store.save_review(store.start(first).id, review)
+    store.finish(first, DONE)
+    second = store.create("file:C111:F2", kind="file", channel="C111")
+    assert store.previous("临淄区金岭回族镇", 2022, second).id == first
+    assert store.get(first).review_json["findings"][0]["rule"] == review.findings[0].rule
+    assert store.first_delivery("Ev1") and not store.first_delivery("Ev1")
+    # the digest reads what the bot wrote
+    created = as_utc(store.get(first).created_at)
+    d = digest(store, Week.of(created.astimezone(TZ).date()), created + timedelta(minutes=1))
+    assert (d.reviewed, d.verdicts["fail"], d.still_wrong[0].issuer) == (1, 1, "临淄区金岭回族镇")
+    assert {r.rule for r in d.rules} == {f.rule for f in review.findings}
+
+
+def test_a_second_run_for_the_same_week_posts_nothing(store, slack):
+    seed_january(store)
+    assert post(store, slack).status == POSTED
+    again = post(store, slack, now=NOW + timedelta(hours=1))
+    assert (again.status, again.message) == (ALREADY, "C111 2027-W02：周报已发送过，不再发送")
+    assert len(slack.calls_to("chat.postMessage")) == 1 and len(slack.calls_to("upload")) == 1
+    with store.session() as s:
+        [run] = s.scalars(select(DigestRun))
+    assert (run.channel, run.week, run.message_ts) == ("C111", "2027-W02", slack.calls_to("chat.postMessage")[0]
+                                                       .result["ts"])
+    assert run.chart_id.startswith("FUP") and run.posted_at is not None
+
+
+@pytest.mark.parametrize("crashed_before", [False, True], ids=["new", "taking-over-a-stale-claim"])
+def test_two_processes_racing_for_the_same_week_post_once(db_url, slack, crashed_before):
+    """Each side has its own engine (as two processes would); both claim at the same moment, a new
+    (channel, week) or one whose claim a crashed run left behind."""
+    stores = [Store(db_url) for _ in range(2)]
+    seed_january(stores[0])
+    weeks = [WEEK.shift(-n) for n in range(4)]
+    digests = [digest(stores[0], week) for week in weeks]
+    for d in digests:
+        if crashed_before:
+            claim(stores[0], "C111", d.week, NOW - STALE)
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def race(s, d=d, barrier=barrier, outcomes=outcomes):
+            barrier.wait()
+            outcomes.append(post_digest(s, client_for(slack), d, NOW).status)
+
+        threads = [threading.Thread(target=race, args=(s,)) for s in stores]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(outcomes) in ([ALREADY, POSTED], [BUSY, POSTED]), (d.week, outcomes)
+    for s in stores:
+        s.close()
+    assert len(slack.calls_to("chat.postMessage")) == len(weeks)
+
+
+def test_a_claim_left_by_a_crash_is_taken_over_once_it_is_stale(store, slack):
+    seed_january(store)
+    held, _ = claim(store, "C111", "2027-W02", NOW)  # then the process died
+    assert held
+    assert post(store, slack, now=NOW + timedelta(minutes=10)).status == BUSY
+    assert slack.calls_to("chat.postMessage") == []
+    assert post(store, slack, now=NOW + STALE).status == POSTED
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_a_run_that_died_after_posting_the_message_only_uploads_the_chart(store, slack):
+    seed_january(store)
+    _, run = claim(store, "C111", "2027-W02", NOW)
+    with store.session.begin() as s:
+        s.get_one(DigestRun, run.id).message_ts = "1799000000.000001"
+    assert post(store, slack, now=NOW + STALE).status == POSTED
+    assert slack.calls_to("chat.postMessage") == []
+    assert slack.calls_to("files.completeUploadExternal")[0].params["thread_ts"] == "1799000000.000001"
+
+
+def test_a_slack_failure_releases_the_claim_so_the_next_run_posts_at_once(store, slack):
+    seed_january(store)
+    slack.not_in_channel.add("C111")
+    failed = post(store, slack)
+    assert (failed.status, failed.message) == (FAILED, f"C111 2027-W02：{NOT_IN_CHANNEL}")
+    slack.not_in_channel.clear()  # someone invited the bot
+    assert post(store, slack, now=NOW + timedelta(minutes=1)).status == POSTED
+
+
+def test_an_empty_week_posts_a_short_message_or_nothing_with_skip_empty(store, slack):
+    skipped = post(store, slack, skip_empty=True)
+    assert (skipped.status, slack.methods()) == (SKIPPED, [])
+    assert post(store, slack).status == POSTED
+    [message] = slack.calls_to("chat.postMessage")
+    assert message.params["text"] == "📊 信息公开年报审阅周报 2027-W02（1月11日—1月17日）：本周没有审阅报告"
+    assert "本周没有审阅报告。" in message.params["blocks"][1]["text"]["text"]
+    assert slack.calls_to("upload") == []  # nothing to chart
