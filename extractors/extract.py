@@ -28,6 +28,7 @@ class Extraction:
     tables: TableSet
     template: str | None
     legacy: list[Paragraph]
+    statistical: frozenset[int] = frozenset()  # first lines of the table blocks read as 二/三/四
 
     def part_paragraphs(self, part: str) -> list[Paragraph]:
         return [p for p in self.doc.paragraphs if part_of_line(self.parts, p.line) == part
@@ -40,6 +41,14 @@ class Extraction:
     def narrative(self) -> list[Paragraph]:
         """Front matter and parts 一, 五, 六: the text a reader (or the LLM) reviews as prose."""
         return [p for p in self.doc.paragraphs if part_of_line(self.parts, p.line) in (None, "一", "五", "六")]
+
+    def narrative_table_rows(self) -> list[Paragraph]:
+        """Other tables inside the narrative (a staff list in part 一, say) as one line per row:
+        they belong to the prose a reader checks, unlike the statistical tables."""
+        return [Paragraph(" | ".join(c.text for c in row if c.text.strip()), row[0].line, row[0].page)
+                for t in self.doc.tables
+                if t.line not in self.statistical and part_of_line(self.parts, t.line) in (None, "一", "五", "六")
+                for row in t.rows if any(c.text.strip() for c in row)]
 
 
 def _classify(table: Table) -> str | None:
@@ -102,4 +111,5 @@ def extract(doc: Document) -> Extraction:
     if not is_report:
         raise NotAReportError("不是政府信息公开工作年度报告（没有找到报告的各部分标题，也没有统计表）")
     template = _template(tables, legacy, bool(tables.found))
-    return Extraction(doc, parts, meta, tables, template, legacy)
+    statistical = frozenset(t.line for group in grouped.values() for t in group)
+    return Extraction(doc, parts, meta, tables, template, legacy, statistical)

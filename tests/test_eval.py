@@ -187,8 +187,8 @@ def test_usage_errors_exit_2(args, message):
 # purpose of the case for the others
 LLM_FINDINGS = {
     "seed-000": {("assessment-results-missing", 11), ("section5-weak", 390)},
-    "seed-001": {("boilerplate-text", 11), ("foreign-text-pasted", 470)},
-    "config-seed-001": {("boilerplate-text", 11), ("foreign-text-pasted", 470)},
+    "seed-001": {("boilerplate-text", 11), ("narrative-internal-inconsistency", 19), ("foreign-text-pasted", 470)},
+    "config-seed-001": {("boilerplate-text", 11), ("narrative-internal-inconsistency", 19), ("foreign-text-pasted", 470)},
     "seed-002": {("assessment-results-missing", 13)},
     "seed-003": {("typo", 7), ("assessment-results-missing", 14), ("section6-item-empty", 413)},
     "seed-004": {("typo", 6), ("scope-unclear", 11), ("boilerplate-text", 11)},  # not 「区办公室文件3条」 (L8)

@@ -353,3 +353,12 @@ def test_cli_rejects_an_invalid_setting(fake):
     result = CliRunner().invoke(app, ["review", str(seed("000"))],
                                 env={"OPENAI_API_KEY": "k", "NIANBAO_LLM_TIMEOUT": "abc"})
     assert result.exit_code == 2 and "NIANBAO_LLM_TIMEOUT" in result.stderr
+
+
+def test_tables_inside_the_narrative_are_sent_row_by_row_masked(fake):
+    """001's staff list (part 一) is prose to a reader — 「3名」 against five names — unlike 二/三/四."""
+    fake.push(answer("001"))
+    review("001", LLMReviewer(settings(fake)))
+    user = fake.requests[0].text("user")
+    assert "26: 李泽龙 | 党委副书记 | *********** | 政务公开分管领导" in user
+    assert "18753357806" not in user and "本年新收政府信息公开申请数量" not in user

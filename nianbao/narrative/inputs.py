@@ -37,13 +37,14 @@ def _checked_by_code(ex: Extraction, p: Paragraph) -> bool:
 
 
 def narrative_paragraphs(ex: Extraction) -> list[Paragraph]:
-    """The narrative as sent: front matter and parts 一/五/六 without the title, the contact
-    sentence and the signature, private numbers masked, the prompt's delimiter defused. Quotes
-    are verified against this text."""
+    """The narrative as sent: front matter and parts 一/五/六 (their non-statistical tables as one
+    line per row) without the title, the contact sentence and the signature, private numbers
+    masked, the prompt's delimiter defused. Quotes are verified against this text."""
     end = ex.meta.signature_line
+    prose = sorted([*ex.narrative, *ex.narrative_table_rows()], key=lambda p: p.line)
     return [Paragraph(_DELIMITER.sub(r"＜\1report＞", _PRIVATE.sub(lambda m: "*" * len(m.group(0)), p.text)),
                       p.line, p.page)
-            for p in ex.narrative
+            for p in prose
             if p.text.strip() and (end is None or p.line < end) and not _checked_by_code(ex, p)]
 
 

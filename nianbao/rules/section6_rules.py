@@ -63,6 +63,8 @@ def items_of_part6(paragraphs: list[Paragraph]) -> list[Item]:
     for para in paragraphs:
         if ORDINAL_RE.match(fold(para.text)):
             head, rest = _split_heading(para.text)
+            if not rest and para.text.rstrip().endswith("。"):
+                rest = head  # 「（一）…。」 is an item stated in one sentence, not a bare heading
             items.append(Item(_classify(head), para, rest, True))
         elif items and items[-1].numbered:
             items[-1].body.append(para)
@@ -182,5 +184,6 @@ def item_empty(ctx: Context):
     for item in part6_items(ctx):
         if item.key != "fee" and item.numbered and _bare(item.content) in _EMPTY | {""}:
             name = ITEM_NAMES.get(item.key or "", "该事项")
-            yield Hit(f"「{_split_heading(item.heading.text)[0]}」的内容只有「{item.content or '空'}」，应写明{name}的实际情况",
+            said = f"只有「{item.content}」" if item.content else "为空"
+            yield Hit(f"「{_split_heading(item.heading.text)[0]}」的内容{said}，应写明{name}的实际情况",
                       evidence=item.evidence, line=item.heading.line)

@@ -50,7 +50,9 @@ def truncated_sentence(ctx: Context):
     Why: usually text lost when the report was pasted or converted.
     Example: 「…主要局限于文字和图片」之后直接是「（二）改进措施」.
     """
-    paragraphs = [p for p in ctx.narrative if ctx.ex.meta.signature_line is None or p.line < ctx.ex.meta.signature_line]
+    meta = ctx.ex.meta
+    paragraphs = [p for p in ctx.narrative if (meta.signature_line is None or p.line < meta.signature_line)
+                  and not (meta.title and ctx.ex.part_of(p.line) is None and fold(p.text) in meta.title)]
     for para, following in zip(paragraphs, paragraphs[1:]):
         text = para.text.rstrip()
         if len(text) >= 20 and not _is_heading(text) and not text.endswith(_TERMINAL) and _is_heading(following.text):
