@@ -29,6 +29,14 @@ OnMiss = Callable[[dict], "Entry | None"]  # the request body -> a new entry, or
 DEFAULT_UPSTREAM = "https://api.openai.com/v1"
 
 
+
+def loopback_server(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """An HTTP server on 127.0.0.1 with a free port and its (not yet started) daemon thread;
+    a short poll interval keeps shutdown quick."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    return server, threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
 class UpstreamError(Exception):
     """The upstream model failed: passed on to the client with this status, never recorded."""
 
@@ -86,9 +94,7 @@ class ReplayServer:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.server, self._thread = loopback_server(Handler)
 
     @property
     def base_url(self) -> str:
