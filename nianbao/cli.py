@@ -90,8 +90,7 @@ def review(
             err.print(f"nianbao: {o.path}: {o.error}", markup=False)
     reviews = [o.review for o in outcomes if o.review]
     if format == Format.json:
-        data = [r.to_json_dict() for r in reviews]
-        sys.stdout.write(json.dumps(data[0] if len(files) == 1 and data else data, ensure_ascii=False, indent=2) + "\n")
+        _write_json(reviews, single=len(files) == 1)
     elif format == Format.markdown:
         sys.stdout.write("\n---\n\n".join(render_markdown(r) for r in reviews))
     else:
@@ -100,6 +99,21 @@ def review(
     if len(files) > 1:
         _summary(outcomes)
     raise typer.Exit(max(o.status for o in outcomes))
+
+
+def _write_json(reviews, single: bool) -> None:
+    """One object for one input, else an array — written review by review, so a batch of
+    hundreds never holds all its JSON in memory at once."""
+    def dump(review) -> str:
+        return json.dumps(review.to_json_dict(), ensure_ascii=False, indent=2)
+
+    if single and reviews:
+        sys.stdout.write(dump(reviews[0]) + "\n")
+        return
+    sys.stdout.write("[")
+    for i, review in enumerate(reviews):
+        sys.stdout.write(("," if i else "") + "\n" + dump(review))
+    sys.stdout.write("\n]\n")
 
 
 class _progress:

@@ -475,6 +475,21 @@ def libreoffice(sources: list[Path], target: str, outdir: Path = GENERATED) -> l
     return outputs
 
 
+def large_print_pdf(source: Path, points: int = 13) -> bytes:
+    """The report at a larger type size: 001 then runs to 6 pages, the size the speed target is
+    set for, with table 三 split over pages."""
+    document = docx.Document(source)
+    cells = (c for t in document.tables for row in t.rows for c in row.cells)
+    paragraphs = [*document.paragraphs, *(p for c in cells for p in c.paragraphs)]
+    for run in (r for p in paragraphs for r in p.runs):
+        run.font.size = Pt(points)
+    with tempfile.TemporaryDirectory(prefix="nianbao-fixtures-") as tmp:
+        large = Path(tmp) / f"{source.stem}-large.docx"
+        document.save(large)
+        [pdf] = libreoffice([large], "pdf", Path(tmp))
+        return pdf.read_bytes()
+
+
 def encrypted_pdf(source: Path) -> bytes:
     with tempfile.TemporaryDirectory(prefix="nianbao-fixtures-") as tmp:
         [pdf] = libreoffice([source], ENCRYPTED_PDF_FILTER, Path(tmp))
@@ -498,6 +513,7 @@ def main() -> None:
     [doc] = libreoffice([GENERATED / "001.docx"], "doc")
     print(f"wrote {doc.relative_to(ROOT)} ({doc.stat().st_size:,} bytes, LibreOffice)")
     write(GENERATED / "001.wps", doc.read_bytes())  # WPS Office saves Word binaries too
+    write(GENERATED / "001-large.pdf", large_print_pdf(GENERATED / "001.docx"))
     docx_000, pdf_000 = (GENERATED / "000.docx").read_bytes(), (GENERATED / "000.pdf").read_bytes()
     write(BAD / "corrupt.docx", docx_000[: len(docx_000) // 2])
     write(BAD / "truncated.pdf", pdf_000[: len(pdf_000) * 2 // 5])

@@ -36,6 +36,14 @@ def test_identical_tables_from_every_format(sid, fmt, seed_tables):
         assert all(r.page for r in ex.tables.cells.values()), "PDF cells carry their page"
 
 
+def test_six_page_pdf_with_table_three_over_pages(seed_tables):
+    doc = load_bytes((GENERATED / "001-large.pdf").read_bytes())
+    ex = extract(doc)
+    assert canonical(ex) == seed_tables["001"]
+    assert len({r.page for a, r in ex.tables.cells.items() if a.startswith("t3.")}) >= 2
+    assert max(p.page for p in doc.paragraphs) == 6
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_metadata_survives_every_format(fmt):
     ex = extract(load_bytes((GENERATED / f"001.{fmt}").read_bytes()))
