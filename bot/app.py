@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from nianbao.config import Config, ConfigError
-from nianbao.review import NarrativeReviewer
+from nianbao.models import NarrativeReviewer
 from nianbao.rules import REGISTRY
 
 from . import commands

@@ -17,7 +17,7 @@ _TABLE_SIGNS = {
     "t3": ("本年新收", "申请人情况", "予以公开", "本年度办理结果", "第一项加第二项之和", "不予公开"),
     "t4": ("结果维持", "复议后起诉", "未经复议直接起诉", "尚未审结"),
 }
-_PART_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
+_PART_TABLE = {part: table for table, part in S.TABLE_PART.items()}
 
 
 @dataclass

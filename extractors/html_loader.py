@@ -45,7 +45,10 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 # a source line break between two CJK characters is not a space
 _CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n[ \t\r\n\f]*(?=[\u3000-\u9fff\uff00-\uffef])")
 _WHITESPACE = re.compile(r"[ \t\r\n\f]+")  # not NBSP: &nbsp; is meant to stay
-_MAX_COLSPAN = 1000  # the HTML limit; larger values are corrupt
+# A report table is at most ~30 wide and ~40 long: spans beyond these are corrupt or hostile
+# (a few KB of nested rowspan/colspan would otherwise expand into millions of cells).
+_MAX_COLSPAN = 64
+_MAX_GRID_CELLS = 20_000
 
 
 def load_html(data: bytes) -> Document:
@@ -196,6 +199,7 @@ def _grid(table: Tag) -> list[list[str | None]]:
     """Spans expanded: a cell's text once, "" below it for a rowspan, None beside it for a colspan."""
     rows = table.find_all("tr")  # a data table holds no nested table, so every <tr> is its own
     placed: list[dict[int, str | None]] = [{} for _ in rows]
+    covered = 0
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr.find_all(["td", "th"], recursive=False):
@@ -204,6 +208,9 @@ def _grid(table: Tag) -> list[list[str | None]]:
             rowspan = _span(cell.get("rowspan"), len(rows) - r) or len(rows) - r  # rowspan=0: to the end
             colspan = _span(cell.get("colspan"), _MAX_COLSPAN) or 1
             text = _cell_text(cell)
+            covered += rowspan * colspan
+            if covered > _MAX_GRID_CELLS:
+                raise LoadError(f"网页中的表格过大（展开后超过 {_MAX_GRID_CELLS} 个单元格），不像年度报告")
             for i in range(rowspan):
                 for j in range(colspan):
                     placed[r + i][c + j] = text if i == j == 0 else ("" if j == 0 else None)

@@ -20,10 +20,12 @@ _PERIOD_RE = re.compile(
     r"(?:统计|数据)[^。；]{0,16}?" + _DATE
     + r"\s*起?\s*[，,]?\s*(?:至|到|—|－|-|~|～)\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 )
-_SIGN_DATE_RE = re.compile(r"^(?P<prefix>.{0,30}?)" + _DATE + r"$")
 _TITLE_RE = re.compile(r"^(?P<issuer>.*?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>.*)$")
 _ISSUER_SUFFIX = re.compile(r"(人民政府|管理委员会|管委会|办公室|办公厅|委员会|办事处|局|厅|部|院|中心|政府|署|会)$")
-_PEOPLE_GOV = re.compile(r"(人民政府|[省市县区旗镇乡]$|街道$)")
+# the issuer names a people's government (条例第五十条: 考核、评议、追究的结果), e.g. 「临淄区齐都镇人民政府」
+# or just 「临淄区金岭回族镇」 — not one of its departments (「某区人民政府办公室」)
+_PEOPLE_GOV = re.compile(r"(?:人民政府|[省市县区旗镇乡])$")
+_TOWNSHIP = re.compile(r"[镇乡](?:人民政府)?$")
 
 
 @dataclass(slots=True)
@@ -55,7 +57,14 @@ class Meta:
 
     @property
     def is_people_government(self) -> bool:
-        return bool(self.issuer and _PEOPLE_GOV.search(self.issuer))
+        return government_level(self.issuer) is not None
+
+
+def government_level(issuer: str | None) -> str | None:
+    """'township' (镇、乡), 'county-or-above' (县级以上), or None for any other body."""
+    if not issuer or not _PEOPLE_GOV.search(issuer):
+        return None
+    return "township" if _TOWNSHIP.search(issuer) else "county-or-above"
 
 
 def _mk_date(y: int, m: int, d: int) -> date | None:

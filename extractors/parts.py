@@ -9,7 +9,6 @@ from .document import Paragraph
 from .normalize import fold, strip_ordinal
 
 PART_NUMERALS = ("一", "二", "三", "四", "五", "六")
-PART_KEYS = ("s1_overview", "s2_proactive", "s3_requests", "s4_review_litigation", "s5_problems", "s6_other")
 
 # normalised heading text without ordinal: the standard wording first, then tolerated variants
 PART_HEADINGS: dict[str, tuple[str, ...]] = {

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 # ---- table 二 (2021 format) -------------------------------------------------------------
 
-T2_BLOCKS: dict[str, str] = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "art20_8", "九": "art20_9"}
-
 # block -> row key -> label variants (normalised, see normalize.label)
 T2_ROWS: dict[str, dict[str, tuple[str, ...]]] = {
     "art20_1": {"regulations": ("规章",), "normative_documents": ("行政规范性文件", "规范性文件")},
@@ -168,14 +166,8 @@ SIGNS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总
               "第二十条第(九)项", "政府集中采购", "采购项目数量", "其他对外管理服务事项")
 SIGNS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
               "逾期未按收费通知要求缴纳费用")
-SIGNS_LEGACY_PARTS = ("概述", "咨询处理", "收费及减免", "依申请公开政府信息情况")
-
-CELL_COUNTS = {"2021": (10, 175, 15), "2019": (22, 161, 15)}
-
-
-def cell_name(table: str, *path: str) -> str:
-    """Canonical address, e.g. ``t3.granted.total``."""
-    return ".".join((table, *path))
+# the part each table stands in
+TABLE_PART = {"t2": "二", "t3": "三", "t4": "四"}
 
 
 def cell_label_zh(address: str) -> str:

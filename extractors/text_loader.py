@@ -7,7 +7,7 @@ import re
 
 from .document import Artifact, Cell, Document, Paragraph, Table
 from .errors import LoadError
-from .normalize import BOOKMARK_RE, clean_line, fold, looks_numeric
+from .normalize import BOOKMARK_RE, ORDINAL_RE, clean_line, fold, looks_numeric
 
 _PIPE_ONLY = re.compile(r"^[\s|]*\|[\s|]*$")
 _MD_SEPARATOR = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
@@ -103,7 +103,7 @@ class _Parser:
                     self._end_row()
                 previous_was_cell = False
                 continue
-            if previous_was_cell and self.row and self._continues_cell(stripped):
+            if previous_was_cell and self.row and self._continues_cell(self.row[-1].text, clean_line(stripped)):
                 cell = self.row[-1]
                 cell.text += clean_line(stripped)
                 cell.wrapped = True
@@ -141,6 +141,8 @@ class _Parser:
         return Document(self.fmt, self.blocks, self.lines, self.artifacts)
 
     @staticmethod
-    def _continues_cell(stripped: str) -> bool:
-        """A short non-tab line right after a cell line is the rest of that cell (wrapped label)."""
-        return len(stripped) <= 40 and not _PART_HEADING.match(stripped) and not looks_numeric(stripped)
+    def _continues_cell(cell: str, line: str) -> bool:
+        """A short non-tab line right after a label cell is the rest of that label (a wrapped
+        label); after a number, or when it is a heading, it is text of its own (a note, a part)."""
+        return (len(line) <= 40 and not looks_numeric(cell) and not looks_numeric(line)
+                and not _PART_HEADING.match(line) and not ORDINAL_RE.match(fold(line)))

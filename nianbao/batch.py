@@ -16,8 +16,8 @@ from extractors.extract import Extraction
 from extractors.normalize import fold
 
 from .config import Config
-from .models import Review
-from .review import Analysis, NarrativeReviewer, analyze_bytes, assemble, review_narrative
+from .models import NarrativeReviewer, Review
+from .review import Analysis, analyze_bytes, assemble, review_narrative
 
 REPORT_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".rtf"}
 

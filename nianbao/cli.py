@@ -62,7 +62,7 @@ def review(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="并行审阅的报告数")] = 1,
     config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")] = None,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="同一机关上一年度的报告（跨年核对）")] = None,
-    max_size_mb: Annotated[Optional[float], typer.Option("--max-size-mb", help="单个文件大小上限（MB）")] = None,
+    max_size_mb: Annotated[Optional[float], typer.Option("--max-size-mb", min=0.001, help="单个文件大小上限（MB）")] = None,
 ) -> None:
     """审阅报告：表格勾稽、结构、日期、联系方式、个人信息和叙述部分。退出码：0 无错误，1 有错误，2 无法读取。"""
     from .batch import analyze_path, collect, review_paths
@@ -74,7 +74,7 @@ def review(
         cfg = cfg.model_copy(update={"max_size_mb": max_size_mb})
     files = collect(paths)
     if not files:
-        _fail("没有找到可审阅的报告文件（支持 .txt .md .docx .pdf .html .doc .wps）")
+        _fail("没有找到可审阅的报告文件（支持 .txt .md .docx .pdf .html .htm .doc .wps .rtf）")
     prior = None
     if previous is not None:
         result = analyze_path(str(previous), cfg)
@@ -107,8 +107,9 @@ def _write_json(reviews, single: bool) -> None:
     def dump(review) -> str:
         return json.dumps(review.to_json_dict(), ensure_ascii=False, indent=2)
 
-    if single and reviews:
-        sys.stdout.write(dump(reviews[0]) + "\n")
+    if single:  # an unreadable single input prints nothing: stderr said why
+        if reviews:
+            sys.stdout.write(dump(reviews[0]) + "\n")
         return
     sys.stdout.write("[")
     for i, review in enumerate(reviews):
@@ -154,7 +155,7 @@ def rules(rule_id: Annotated[Optional[str], typer.Argument(help="规则编号，
     from .rules import REGISTRY
     from .rules.registry import DETECTIONS
 
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     if rule_id is None:
         width = max(len(r) for r in REGISTRY)
         for r in sorted(REGISTRY.values(), key=lambda r: r.id):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,8 +41,12 @@ class Config(BaseModel):
     @field_validator("deadline", "government_deadline")
     @classmethod
     def _month_day(cls, value: str) -> str:
-        if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
+        if not re.fullmatch(r"\d\d-\d\d", value):
             raise ValueError("应为 MM-DD，例如 01-31")
+        try:
+            date(2001, *map(int, value.split("-")))  # a common year: 02-29 is not a yearly deadline
+        except ValueError:
+            raise ValueError(f"{value} 不是每年都有的日期") from None
         return value
 
     @property

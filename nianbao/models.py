@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from extractors.extract import Extraction
+
+    from .config import Config
 
 SCHEMA = "nianbao.review/1"
 Severity = Literal["error", "warning", "info"]
@@ -127,3 +133,7 @@ def verdict_of(findings: list[Finding]) -> tuple[str, dict[str, int]]:
         counts[f.severity] += 1
     verdict = "fail" if counts["error"] else "warn" if counts["warning"] else "pass"
     return verdict, counts
+
+
+# (extraction, config) -> (narrative block, findings to add): the LLM reviewer or the heuristic
+NarrativeReviewer = Callable[["Extraction", "Config"], tuple[Narrative, list[Finding]]]

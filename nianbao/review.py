@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractors import schema as S
@@ -14,11 +14,14 @@ from extractors.load import load_bytes
 from extractors.tables import TableSet
 
 from .config import Config
-from .models import Finding, Narrative, Period, PartInfo, ReportInfo, Review, Source, verdict_of
+from .models import (Finding, Narrative, NarrativeReviewer, PartInfo, Period, ReportInfo, Review, Source,
+                     verdict_of)
+from .narrative.heuristic import fallback_review
 from .rules import run_rules
 
-# (extraction, config) -> (narrative block, findings). Set by the narrative reviewer.
-NarrativeReviewer = Callable[[Extraction, Config], tuple[Narrative, list[Finding]]]
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -102,7 +105,11 @@ def review_narrative(analysis: Analysis, config: Config, narrative: NarrativeRev
     if narrative is None:
         return None
     t0 = time.perf_counter()
-    block, findings = narrative(analysis.ex, config)
+    try:
+        block, findings = narrative(analysis.ex, config)
+    except Exception as exc:  # whatever breaks there costs the narrative only, never the review
+        log.warning("narrative review failed on %s: %r", analysis.path, exc)
+        block, findings = fallback_review(analysis.ex, config, exc)
     return NarrativeResult(block, findings, _ms(t0))
 
 

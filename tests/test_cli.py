@@ -152,7 +152,7 @@ def test_cli_import_does_not_pull_langchain_or_slack():
     assert out.strip() == "[]"
 
 
-def test_a_crash_costs_one_report_not_the_batch():
+def test_a_crash_in_the_narrative_costs_the_narrative_only():
     from nianbao.batch import review_paths
     from nianbao.config import Config
     from nianbao.models import Narrative
@@ -162,6 +162,38 @@ def test_a_crash_costs_one_report_not_the_batch():
             raise RuntimeError("bug")
         return Narrative(), []
 
-    outcomes = review_paths([str(seed("001")), str(seed("004"))], Config(), narrative=broken)
+    first, second = review_paths([str(seed("001")), str(seed("004"))], Config(), narrative=broken)
+    rules = {f.rule for f in first.review.findings}
+    assert "personal-info-exposed" in rules and "narrative-review-unavailable" in rules  # nothing lost
+    assert first.review.narrative.method == "heuristic" and "RuntimeError" in first.review.narrative.note
+    assert first.status == 1 and second.review.verdict == "pass"
+
+
+def test_a_crash_in_a_rule_costs_one_report_not_the_batch(monkeypatch):
+    from nianbao.batch import review_paths
+    from nianbao.config import Config
+    from dataclasses import replace
+
+    from nianbao.rules import REGISTRY
+
+    def broken(ctx):
+        if ctx.year == 2022:
+            raise RuntimeError("bug")
+        return []
+
+    monkeypatch.setitem(REGISTRY, "vague-time-reference", replace(REGISTRY["vague-time-reference"], check=broken))
+    outcomes = review_paths([str(seed("001")), str(seed("004"))], Config())
     assert outcomes[0].status == 2 and "内部错误" in outcomes[0].error and "RuntimeError" in outcomes[0].error
-    assert outcomes[1].review.verdict == "pass"
+    assert outcomes[1].review is not None
+
+
+def test_single_unreadable_input_prints_no_json():
+    proc = nianbao("review", BAD / "empty.txt", "--format", "json")
+    assert proc.returncode == 2 and proc.stdout == "" and "文件为空" in proc.stderr
+
+
+@pytest.mark.parametrize("deadline", ["02-30", "02-29", "13-01", "1-31"])
+def test_impossible_deadline_is_a_usage_error(tmp_path, deadline):
+    (tmp_path / "nianbao.toml").write_text(f'deadline = "{deadline}"\n', encoding="utf-8")
+    proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
+    assert proc.returncode == 2 and "deadline" in proc.stderr and "内部错误" not in proc.stderr

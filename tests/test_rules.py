@@ -146,3 +146,34 @@ def test_a_title_is_not_a_truncated_sentence():
 def test_a_part6_item_stated_in_one_sentence_is_not_empty():
     text = replace(build_report(), "（二）本年度建议提案办理情况：本年度未承办人大代表建议和政协提案。", "（二）本年度未承办人大代表建议和政协提案。")
     assert review_bytes(text.encode(), "x.txt").findings == []
+
+
+def test_fees_charged_with_count_and_amount_do_not_conflict_with_the_table():
+    """「200元」 is an amount, not 「0元」: no false fee-row-conflict (S-FEE-ROW)."""
+    text = build_report(values_with(t3__oh_fee_unpaid__natural_person=1, t3__oh_fee_unpaid__total=1,
+                                    t3__results_total__natural_person=27, t3__results_total__total=27,
+                                    t3__new_received__natural_person=27, t3__new_received__total=27))
+    text = replace(text.replace("申请26件", "申请27件"), "本年度未收取信息处理费。",
+                   "本年度发出收费通知3件，通知金额300元，实际收取信息处理费200元。")
+    assert review_bytes(text.encode(), "x.txt").findings == []
+
+
+def test_a_note_right_after_a_table_is_text_not_a_cell():
+    text = replace(build_report(), "\n\n五、存在的主要问题", "\n注：以上数据统计截至2024年12月31日。\n[bookmark: _GoBack]五、存在的主要问题")
+    rules = {f.rule for f in review_bytes(text.encode(), "x.txt").findings}
+    assert rules == {"conversion-artifact"}
+
+
+@pytest.mark.parametrize("issuer, level", [
+    ("临淄区齐都镇人民政府", "township"), ("临淄区金岭回族镇", "township"), ("淄博市", "county-or-above"),
+    ("沂源县人民政府", "county-or-above"), ("临淄区人民政府办公室", None), ("淄博经济开发区管理委员会", None),
+])
+def test_people_government_and_its_deadline_agree(issuer, level):
+    from datetime import date
+
+    from extractors.metadata import government_level
+    from nianbao.config import Config
+    from nianbao.rules.date_rules import deadline_for
+
+    assert government_level(issuer) == level
+    assert deadline_for(issuer, 2024, Config()) == (date(2025, 3, 31) if level == "county-or-above" else date(2025, 1, 31))

@@ -72,3 +72,18 @@ def test_inline_rows_of_pdf_text():
     assert ex.tables.value("t3.granted.total") == 12
     assert ex.tables.value("t4.litigation_after_review.total") == 1
     assert values  # the clean values are untouched by the reader
+
+
+def test_hostile_html_spans_are_refused_quickly():
+    """A few KB of rowspan×colspan must not expand into millions of cells."""
+    import time
+
+    import pytest
+
+    from extractors.errors import LoadError
+
+    rows = "".join("<tr><td rowspan=120 colspan=1000>x</td></tr>" for _ in range(120))
+    start = time.perf_counter()
+    with pytest.raises(LoadError, match="表格过大"):
+        load_bytes(f"<html><body><table>{rows}</table></body></html>".encode())
+    assert time.perf_counter() - start < 5

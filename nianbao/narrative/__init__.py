@@ -1,6 +1,6 @@
 """Narrative review (front matter, parts 一, 五, 六): by LLM when one is configured, else by
 heuristic. Either way the result is a ``Narrative`` block plus findings that are only added to
-the deterministic ones (see ``nianbao.review.finish``).
+the deterministic ones (see ``nianbao.review.assemble``).
 
 Modules: ``settings`` (environment), ``inputs`` (what is sent), ``prompts`` (prompt files and
 hashes), ``schema`` (the LLM's answer), ``llm`` (client, retries, re-ask), ``verify`` (quotes
@@ -9,7 +9,7 @@ and claims checked by code), ``aspects`` / ``findings`` (what the answers imply)
 
 from __future__ import annotations
 
-from ..review import NarrativeReviewer
+from ..models import NarrativeReviewer
 from .heuristic import heuristic_review
 from .settings import LLMSettings
 

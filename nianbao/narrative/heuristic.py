@@ -197,3 +197,16 @@ def heuristic_review(ex: Extraction, config: Config) -> tuple[Narrative, list[Fi
     narrative = Narrative(method="heuristic", aspects=aspects, claims=regex_claims(ctx.narrative),
                           summary=_summary(aspects, ex.meta.is_people_government))
     return narrative, findings
+
+
+def fallback_review(ex: Extraction, config: Config, error: Exception) -> tuple[Narrative, list[Finding]]:
+    """After the narrative reviewer broke unexpectedly: the heuristic if it can, else nothing —
+    and one info finding saying so."""
+    try:
+        narrative, findings = heuristic_review(ex, config)
+        done = "叙述部分改用启发式检查"
+    except Exception:
+        narrative, findings, done = Narrative(), [], "叙述部分未审阅"
+    message = f"叙述审阅出错（{error.__class__.__name__}），{done}；确定性检查结果不受影响"
+    unavailable = finding(Context(ex, config), "narrative-review-unavailable", message, "rule")
+    return narrative.model_copy(update={"note": message}), [*findings, unavailable]

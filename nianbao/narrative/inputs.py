@@ -12,9 +12,9 @@ from extractors.document import Paragraph
 from extractors.extract import Extraction
 from extractors.normalize import fold
 
+from ..rules.contact_rules import PRIVATE_NUMBER  # kept out of third-party requests
+
 FRONT = "前文"  # the label of the text before part 一
-# Personal numbers stay out of third-party requests; the deterministic rule reports them anyway.
-_PRIVATE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
 # the prompt delimits the report with <report>…</report>; the text must not close it early
 _DELIMITER = re.compile(r"<(/?)report>", re.IGNORECASE)
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -42,7 +42,7 @@ def narrative_paragraphs(ex: Extraction) -> list[Paragraph]:
     masked, the prompt's delimiter defused. Quotes are verified against this text."""
     end = ex.meta.signature_line
     prose = sorted([*ex.narrative, *ex.narrative_table_rows()], key=lambda p: p.line)
-    return [Paragraph(_DELIMITER.sub(r"＜\1report＞", _PRIVATE.sub(lambda m: "*" * len(m.group(0)), p.text)),
+    return [Paragraph(_DELIMITER.sub(r"＜\1report＞", PRIVATE_NUMBER.sub(lambda m: "*" * len(m.group(0)), p.text)),
                       p.line, p.page)
             for p in prose
             if p.text.strip() and (end is None or p.line < end) and not _checked_by_code(ex, p)]

@@ -125,7 +125,7 @@ class StructuredLLM:
 
     def _wait(self, state: RetryCallState) -> float:
         after = _retry_after(state.outcome.exception() if state.outcome else None)
-        return min(after, MAX_RETRY_AFTER) if after is not None else self._backoff(state)
+        return min(max(after, 0.0), MAX_RETRY_AFTER) if after is not None else self._backoff(state)
 
     def _attempt(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
         """One request: (parsed, "", "") or (None, raw text, why it does not fit)."""

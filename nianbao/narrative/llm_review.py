@@ -59,7 +59,7 @@ class LLMReviewer:
                 answers.append((chunk, self.llm.ask(self._messages(ex, chunk), self._reask, calls[-1])))
         except LLMFailure as exc:
             return self._degraded(ctx, calls, exc.reason)
-        except Exception as exc:  # a bug on this path must cost the narrative review only
+        except Exception as exc:  # a bug while asking costs the LLM's part; later ones: nianbao.review
             if calls:
                 calls[-1].ok, calls[-1].error = False, repr(exc)[:200]
             return self._degraded(ctx, calls, f"内部错误（{exc.__class__.__name__}）")

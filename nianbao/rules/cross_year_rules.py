@@ -73,7 +73,7 @@ def in_force(ctx: Context):
 
 @rule("copy-paste-previous-year", "warning")
 def copy_paste(ctx: Context):
-    """第一、五、六部分与上年报告几乎相同（X-COPY），或沿用了上年的日期。
+    """第一、五、六部分与上年报告几乎相同（X-COPY）。
 
     What it checks: character 5-gram Jaccard similarity ≥ 0.8 (numbers ignored) per part against
     last year's report of the same body.

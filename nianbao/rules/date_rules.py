@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from extractors.metadata import government_level
+
 from ..config import Config
 from .context import Context
 from .registry import Hit, rule
@@ -51,7 +53,7 @@ def period_wrong(ctx: Context):
 def deadline_for(issuer: str, year: int, config: Config) -> date:
     """条例第四十九条: 1月31日 for departments (and, by local notice, townships); 3月31日 for a
     县级以上人民政府's own report. Both configurable."""
-    own_government = issuer.endswith("人民政府") and not re.search(r"[镇乡]人民政府$|街道", issuer)
+    own_government = government_level(issuer) == "county-or-above"
     month_day = config.government_deadline if own_government else config.deadline
     month, day = (int(x) for x in month_day.split("-"))
     return date(year + 1, month, day)

@@ -1,8 +1,9 @@
 """The hard 勾稽 relations of spec §4.1 as data, evaluated by one engine.
 
 Each relation expands into checks ``Σ lhs == Σ rhs`` over canonical cells. An operand that is
-blank, a placeholder or unreadable makes the check uncertain: it is skipped here and reported
-by ``blank-or-placeholder-cells`` / ``invalid-number`` instead of as a mismatch.
+blank, a placeholder or text makes the check uncertain: it is skipped here and reported by
+``blank-or-placeholder-cells`` / ``invalid-number`` instead of as a mismatch. A negative or
+fractional count is summed as reported (and flagged by ``invalid-number`` as well).
 """
 
 from __future__ import annotations

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from extractors.metadata import STANDARD_NAME
+from extractors.schema import TABLE_PART
 from extractors.parts import PART_HEADINGS, PART_NUMERALS
 
 from .context import Context
 from .registry import Hit, rule
 
-_TABLE_PARTS = {"t2": ("二", "主动公开政府信息情况"), "t3": ("三", "收到和处理政府信息公开申请情况"),
-                "t4": ("四", "政府信息公开行政复议、行政诉讼情况")}
 
 
 @rule("missing-part", "error")
@@ -83,9 +82,9 @@ def table_missing(ctx: Context):
     if ctx.ex.template == "legacy":
         return
     found = ctx.ex.tables.found
-    for table, (numeral, title) in _TABLE_PARTS.items():
+    for table, numeral in TABLE_PART.items():
         if table not in found:
-            yield Hit(f"未找到第{numeral}部分的表格「{title}」或无法读取", part=numeral)
+            yield Hit(f"未找到第{numeral}部分的表格「{PART_HEADINGS[numeral][0]}」或无法读取", part=numeral)
         for problem in ctx.ex.tables.incomplete.get(table, []):
             yield Hit(f"表{numeral}无法完整读出：{problem}", line=found.get(table), part=numeral)
 
@@ -142,9 +141,9 @@ def nonstandard_rows(ctx: Context):
     Why: tolerated regional variants, but they break comparability across bodies.
     Example: 表三「（三）不予公开」行带有数字（地方小计行）.
     """
-    parts = {"t2": "二", "t3": "三", "t4": "四"}
     for table, text, line in ctx.ex.tables.extra_rows:
-        yield Hit(f"表{parts[table]}含格式以外的行或列「{text}」", evidence=text, line=line, part=parts[table])
+        part = TABLE_PART[table]
+        yield Hit(f"表{part}含格式以外的行或列「{text}」", evidence=text, line=line, part=part)
 
 
 @rule("title-nonstandard", "warning")

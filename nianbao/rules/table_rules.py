@@ -92,17 +92,16 @@ def blank_cells(ctx: Context):
         ref = ctx.cells.get(address)
         if ref is not None and ref.value is None and ref.invalid is None:
             by_table.setdefault(address.split(".")[0][:2], []).append(address)
-    names = {"t2": "表二", "t3": "表三", "t4": "表四"}
     for table, addresses in by_table.items():
         first = ctx.cells[addresses[0]]
         shown = "；".join(f"{S.cell_label_zh(a)}「{ctx.cells[a].raw or '空'}」" for a in addresses[:3])
         more = f"等 {len(addresses)} 处" if len(addresses) > 3 else ""
-        yield Hit(f"{names[table]}有 {len(addresses)} 个单元格为空或占位符：{shown}{more}；涉及这些单元格的勾稽关系无法核对",
+        yield Hit(f"表{S.TABLE_PART[table]}有 {len(addresses)} 个单元格为空或占位符：{shown}{more}；涉及这些单元格的勾稽关系无法核对",
                   evidence=first.raw, line=first.line, page=first.page, cell=addresses[0], part=_part(table))
 
 
-def _part(table: str) -> str:
-    return {"t2": "二", "t3": "三", "t4": "四"}[table[:2]]
+def _part(address: str) -> str:
+    return S.TABLE_PART[address[:2]]
 
 
 @rule("invalid-number", "error")
