@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -38,8 +39,12 @@ from .worker import Worker
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-SLACK_FILES_ORIGIN = ("files.slack.com", 443)
+SLACK_FILES_ORIGIN = ("https", "files.slack.com", 443)
 CONFIGURED = object()  # create_app(narrative=…) default: the reviewer the environment configures
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Bot:
 
     def start(self) -> None:
         self.store.forget_events()
-        self.worker.resume()
+        self.worker.start()
 
     def stop(self) -> None:
         self.worker.stop()
@@ -97,33 +102,42 @@ def http_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer
                        server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
 
 
-def run(settings: Settings, config: Config, after_start: Callable[[], object] | None = None) -> None:
+def run(settings: Settings, config: Config, after_start: Callable[[], Stoppable] | None = None,
+        host: str = "0.0.0.0") -> None:
     """``nianbao serve``: blocks until interrupted. Startup problems raise SettingsError (Chinese).
-    ``after_start`` runs once logging is set up and the bot is up (the weekly digest's thread)."""
+    ``after_start`` runs once logging is set up and the bot is up (the weekly digest's thread); what it
+    returns is stopped on the way out, before the bot."""
     setup_logging(settings.secrets)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below on `docker stop`
     bot = _create(settings, config)
-    bot.start()
-    if after_start:
-        after_start()
+    server = socket_mode = started = None
     try:
+        bot.start()
+        started = after_start() if after_start else None
         if settings.http:
             try:
-                server = http_server(bot, port=settings.port)
+                server = http_server(bot, host, settings.port)
             except OSError as exc:
                 raise SettingsError(f"无法监听端口 {settings.port}（{exc.strerror}）") from None
-            log.info("listening on http://0.0.0.0:%s%s", settings.port, EVENTS_PATH)
+            log.info("listening on http://%s:%s%s", host, server.server_address[1], EVENTS_PATH)
             server.serve_forever()
         else:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            socket_mode = SocketModeHandler(bot.app, settings.app_token)
             try:
-                SocketModeHandler(bot.app, settings.app_token).connect()
+                socket_mode.connect()
             except SlackApiError:
                 raise SettingsError("Slack 拒绝了 SLACK_APP_TOKEN：应为带 connections:write 权限的应用级令牌") from None
             log.info("connected in Socket Mode")
             threading.Event().wait()
-    finally:
+    finally:  # stop taking requests, then the digest, then finish the reviews under way
+        if server is not None:
+            server.server_close()
+        if socket_mode is not None:
+            socket_mode.close()
+        if started is not None:
+            started.stop()
         bot.stop()
 
 

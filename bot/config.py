@@ -6,7 +6,10 @@ import ipaddress
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "nianbao.sqlite"
@@ -74,6 +77,14 @@ def database_url(value: str) -> str:
         if value.startswith(bare):
             return "postgresql+psycopg://" + value[len(bare):]
     return value
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None for another database or an in-memory one)."""
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def _check_host(entry: str) -> str:

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import or_, select
 from sqlalchemy.orm import defer
 
-from nianbao.batch import name_key
+from extractors.normalize import name_key
 from nianbao.config import Config
 from nianbao.models import SEVERITY_ORDER
 from nianbao.rules.date_rules import deadline_for
@@ -270,10 +270,12 @@ def read_rows(store: Store, channel: str, week: Week, now: datetime, year: int |
 
 
 def active_channels(store: Store, week: Week, units: list[Unit] | None = None) -> list[str]:
-    """The channels a digest goes to by default: those with reviews in the chart's weeks, and those
-    the units list names (so an empty week is still reported where units are expected)."""
+    """The channels a digest goes to by default: those with reviews (done or failed, as the digest
+    counts them: not ignored images) in the chart's weeks, and those the units list names (so an
+    empty week is still reported where units are expected)."""
     since = week.shift(-(HISTORY_WEEKS - 1)).start()
     with store.session() as s:
         channels = set(s.scalars(select(ReviewRow.channel).distinct()
-                                 .where(ReviewRow.created_at >= since, ReviewRow.created_at < week.end())))
+                                 .where(ReviewRow.status.in_((DONE, FAILED)), ReviewRow.created_at >= since,
+                                        ReviewRow.created_at < week.end())))
     return sorted(channels | {u.channel for u in units or () if u.channel})

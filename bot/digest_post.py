@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from nianbao.config import Config
 
@@ -105,23 +106,34 @@ def run_digests(store: Store, client: WebClient, week: Week, now: datetime, *, c
                 channels: list[str] | None = None, units: list[Unit] | None = None, year: int | None = None,
                 skip_empty: bool = False) -> list[Outcome]:
     """One digest per channel (by default the active ones, see ``active_channels``). A channel that
-    fails is reported in its outcome; the others are still posted."""
+    fails, whatever the reason (Slack, the database, drawing the chart), is reported in its outcome;
+    the others are still posted."""
     outcomes = []
     workspace_url = None
     for channel in channels or active_channels(store, week, units):
-        digest = compute(read_rows(store, channel, week, now, year), channel, week, now, config=config, units=units,
-                         year=year)
         try:
+            digest = compute(read_rows(store, channel, week, now, year), channel, week, now, config=config,
+                             units=units, year=year)
             if workspace_url is None and digest.still_wrong:  # for links to the units' threads
                 workspace_url = client.auth_test()["url"]
             outcomes.append(post_digest(store, client, digest, now, workspace_url=workspace_url,
                                         skip_empty=skip_empty))
-        except SlackApiError as exc:
-            outcomes.append(Outcome(channel, str(week), FAILED, f"{channel} {week}：{_slack_reason(exc)}"))
-        except (SlackClientError, OSError) as exc:
-            reason = f"无法连接 Slack（{exc.__class__.__name__}）"
-            outcomes.append(Outcome(channel, str(week), FAILED, f"{channel} {week}：{reason}"))
+        except Exception as exc:  # costs this channel's digest only
+            outcomes.append(Outcome(channel, str(week), FAILED, f"{channel} {week}：{_reason(exc, channel, week)}"))
     return outcomes
+
+
+def _reason(exc: Exception, channel: str, week: Week) -> str:
+    """For the operator; called in the except block, so unexpected errors are logged with their traceback."""
+    if isinstance(exc, SlackApiError):
+        return _slack_reason(exc)
+    if isinstance(exc, (SlackClientError, OSError)):
+        return f"无法连接 Slack（{exc.__class__.__name__}）"
+    if isinstance(exc, SQLAlchemyError):
+        log.warning("digest %s %s: database error", channel, week, exc_info=True)
+        return f"无法读写数据库（{exc.__class__.__name__}）"
+    log.exception("digest %s %s failed", channel, week)  # a bug, or matplotlib failing to draw the chart
+    return f"内部错误（{exc.__class__.__name__}），已记录日志"
 
 
 def _slack_reason(exc: SlackApiError) -> str:

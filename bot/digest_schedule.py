@@ -28,6 +28,7 @@ from .units import Unit
 log = logging.getLogger(__name__)
 
 DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+STOP_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -63,19 +64,27 @@ class Schedule:
 
 
 class DigestScheduler:
-    """Calls ``job(week)`` at every scheduled time until stopped; a failing job is logged, never fatal."""
+    """Calls ``job(week)`` at every scheduled time until stopped; a failing job is logged, never fatal.
+    ``on_stop`` runs once the thread has ended (closing what the job uses)."""
 
-    def __init__(self, schedule: Schedule, job: Callable[[Week], object], clock: Callable[[], datetime]):
-        self.schedule, self.job, self.clock = schedule, job, clock
+    def __init__(self, schedule: Schedule, job: Callable[[Week], object], clock: Callable[[], datetime],
+                 on_stop: Callable[[], object] | None = None):
+        self.schedule, self.job, self.clock, self.on_stop = schedule, job, clock, on_stop
         self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.run, name="digest", daemon=True)
-        thread.start()
-        return thread
+        self._thread = threading.Thread(target=self.run, name="digest", daemon=True)
+        self._thread.start()
+        return self._thread
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """A digest being posted is given ``timeout`` seconds to finish."""
         self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self.on_stop is not None:
+            self.on_stop()
 
     def run(self, wait: Callable[[float], bool] | None = None) -> None:
         """``wait(seconds)`` returns True to stop (tests pass one that moves a fake clock instead)."""
@@ -107,7 +116,7 @@ def start_digests(schedule: Schedule, settings: Settings, config: Config, units:
         for outcome in run_digests(store, client, week, clock(), config=config, units=units):
             log.log(logging.WARNING if outcome.status == FAILED else logging.INFO, "%s", outcome.message)
 
-    scheduler = DigestScheduler(schedule, job, clock)
+    scheduler = DigestScheduler(schedule, job, clock, on_stop=store.close)
     scheduler.start()
     log.info("weekly digest: %s %s %s", DAYS[schedule.weekday], schedule.at.strftime("%H:%M"), schedule.tz.key)
     return scheduler

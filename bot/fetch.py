@@ -1,9 +1,10 @@
 """HTTP downloads with limits: Slack files (with the bot token) and ``/review <url>`` pages (SSRF-guarded).
 
 Every hop of a redirect chain is checked again: the scheme, the resolved addresses (no private,
-loopback, link-local, multicast or reserved address unless allow-listed) and whether the bot token
-may be sent (only to the Slack origins it was issued for). The connection goes to the address that
-was checked, so a DNS answer cannot change between the check and the connect.
+loopback, link-local, multicast or reserved address unless allow-listed, nor an IPv6 address that
+embeds one: IPv4-mapped and -compatible, NAT64, 6to4, Teredo) and whether the bot token may be sent
+(only to the Slack origins it was issued for: scheme, host and port). The connection goes to the
+address that was checked, so a DNS answer cannot change between the check and the connect.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 _URL_SAFE = "/%:@!$&'()*+,;=~"  # reserved characters and existing %XX escapes pass through
-Origin = tuple[str, int]
+Origin = tuple[str, str, int]  # scheme, host, port: http://files.slack.com:443 is not Slack's origin
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))  # IPv4 in the last 32 bits
+IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(Exception):
@@ -46,7 +49,8 @@ class Limits:
 
 def origin_of(url: str) -> Origin:
     parts = urlsplit(url)
-    return (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+    scheme = parts.scheme.lower()
+    return (scheme, parts.hostname or "", parts.port or (443 if scheme == "https" else 80))
 
 
 def fetch_url(url: str, limits: Limits, allow: Iterable[str] = ()) -> Fetched:
@@ -55,7 +59,8 @@ def fetch_url(url: str, limits: Limits, allow: Iterable[str] = ()) -> Fetched:
 
 
 def download_slack_file(url: str, limits: Limits, token: str, slack_origins: frozenset[Origin]) -> Fetched:
-    """A Slack ``url_private``: the token goes only to Slack's own origins (never along a redirect away)."""
+    """A Slack ``url_private``: the token goes only to Slack's own origins (never along a redirect away,
+    nor to the same host over another scheme: ``slack_origins`` are https but for a configured API URL)."""
     return _get(url, limits, (), token=token, token_origins=slack_origins)
 
 
@@ -72,12 +77,12 @@ def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
             raise FetchError("链接中不能包含用户名或密码")
         origin = origin_of(url)
         trusted = token is not None and origin in token_origins
-        ip = _resolve(origin, allow, check=not trusted)
+        ip = _resolve(origin[1:], allow, check=not trusted)
         headers = {"User-Agent": "nianbao-bot", "Accept": "*/*"}
         if trusted:
             headers["Authorization"] = f"Bearer {token}"
         tls = ssl.create_default_context() if parts.scheme == "https" else None
-        conn = _Pinned(origin, ip, _remaining(deadline), tls)
+        conn = _Pinned(origin[1:], ip, _remaining(deadline), tls)
         try:
             conn.request("GET", _target(parts.path, parts.query), headers=headers)
             resp = conn.getresponse()
@@ -107,8 +112,8 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _resolve(origin: Origin, allow: tuple[str, ...], check: bool) -> str:
-    host, port = origin
+def _resolve(address: tuple[str, int], allow: tuple[str, ...], check: bool) -> str:
+    host, port = address
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
@@ -117,10 +122,24 @@ def _resolve(origin: Origin, allow: tuple[str, ...], check: bool) -> str:
     if check and host.lower() not in allow:
         networks = [ipaddress.ip_network(a, strict=False) for a in allow if _is_network(a)]
         for ip in ips:
-            ip = getattr(ip, "ipv4_mapped", None) or ip
-            if (not ip.is_global or ip.is_multicast) and not any(ip in net for net in networks):
-                raise FetchError(f"拒绝访问内网或保留地址 {host}（{ip}）；如确需访问，请让管理员用 --allow-host 放行")
+            if any(ip in net for net in networks):
+                continue
+            for each in _with_embedded(ip):  # the IPv4 inside reaches the same place through a gateway
+                if (not each.is_global or each.is_multicast) and not any(each in net for net in networks):
+                    raise FetchError(f"拒绝访问内网或保留地址 {host}（{each}）；如确需访问，请让管理员用 --allow-host 放行")
     return str(ips[0])
+
+
+def _with_embedded(ip: IP) -> list[IP]:
+    """The address and the IPv4 addresses it carries (an IPv4-mapped address is just its IPv4 one)."""
+    if ip.version == 4:
+        return [ip]
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    inner: list[IP] = [*(ip.teredo or ()), *filter(None, [ip.sixtofour])]  # teredo: (server, client)
+    if any(ip in net for net in _NAT64) or int(ip) >> 32 == 0:  # NAT64, or IPv4-compatible ::a.b.c.d
+        inner.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [ip, *inner]
 
 
 def _is_network(entry: str) -> bool:
@@ -134,8 +153,8 @@ def _is_network(entry: str) -> bool:
 class _Pinned(http.client.HTTPConnection):
     """Connects to the address that was checked; Host, SNI and the certificate check use the host name."""
 
-    def __init__(self, origin: Origin, ip: str, timeout: float, tls: ssl.SSLContext | None):
-        super().__init__(*origin, timeout=timeout)
+    def __init__(self, address: tuple[str, int], ip: str, timeout: float, tls: ssl.SSLContext | None):
+        super().__init__(*address, timeout=timeout)
         self.ip, self.tls = ip, tls
         self.live: socket.socket | None = None  # http.client drops .sock once the response is being read
 

@@ -1,12 +1,16 @@
-"""Bolt listeners: parse, acknowledge, enqueue (a claim in the store). No Slack call, download or review
+"""Bolt listeners: parse, enqueue (a claim in the store), acknowledge. No Slack call, download or review
 happens here, so Slack gets its answer in milliseconds."""
 
 from __future__ import annotations
+
+import logging
 
 from slack_bolt import Ack, App
 
 from . import commands
 from .worker import Worker
+
+log = logging.getLogger(__name__)
 
 
 def file_key(channel: str, file_id: str) -> str:
@@ -43,7 +47,13 @@ def register(app: App, worker: Worker, rules_text: str) -> None:
         if answer is not None:  # answered privately, nothing to queue
             ack(text=answer)
             return
+        try:  # claimed before the answer, so "收到" promises a review that exists
+            review_id = worker.claim(f"cmd:{command['trigger_id']}", kind=action, channel=command["channel_id"],
+                                     user_id=command.get("user_id"), source_url=arg if action == "url" else None)
+        except Exception:
+            log.exception("/review: could not record the request")
+            ack(text=commands.QUEUE_FAILED)
+            return
         ack(text=commands.accepted(action, arg))
-        worker.enqueue(f"cmd:{command['trigger_id']}", response_url=command.get("response_url"), kind=action,
-                       channel=command["channel_id"], user_id=command.get("user_id"),
-                       source_url=arg if action == "url" else None)
+        if review_id is not None:  # started after the answer: a quick failure never arrives before it
+            worker.submit(review_id, command.get("response_url"))

@@ -20,7 +20,7 @@ from nianbao.models import Finding, Review
 from nianbao.render.markdown import render as render_markdown
 
 from .blocks import FAILED_REACTION, VERDICT_REACTION, WORKING_REACTION, escape, failure_text, review_message
-from .commands import REPORT_SUFFIXES, is_report_name
+from .commands import SUFFIXES_TEXT, is_report_name
 from .compare import Comparison, compare
 from .fetch import FetchError, Fetched, Limits, Origin, download_slack_file, fetch_url
 from .reviewing import ReviewFn
@@ -98,7 +98,7 @@ class Runner:
                     self.store.update(row.id, file_id=f["id"], file_name=f["name"], message_ts=msg["ts"],
                                       thread_ts=msg.get("thread_ts") or msg["ts"])
                     return self.store.get(row.id)
-        raise Unreviewable(f"本频道最近 {HISTORY_LIMIT} 条消息里没有报告文件（{' '.join(REPORT_SUFFIXES)}）")
+        raise Unreviewable(f"本频道最近 {HISTORY_LIMIT} 条消息里没有报告文件（{SUFFIXES_TEXT}）")
 
     def _locate_share(self, row: ReviewRow, info: dict) -> ReviewRow:
         """``file_shared`` carries no message ts: the thread comes from the file's shares."""
@@ -140,7 +140,7 @@ class Runner:
             row.file_name = fetched.name
             self.store.update(row.id, file_name=row.file_name)
             review = self.review(fetched.data, fetched.name)
-        previous = (self.store.previous(review.report.issuer, review.report.year, row.id)
+        previous = (self.store.previous(row.channel, review.report.issuer, review.report.year, row.id)
                     if review.report.issuer and review.report.year else None)
         comparison = None
         if previous is not None:

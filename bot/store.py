@@ -2,8 +2,10 @@
 event ids already handled. SQLite file by default, PostgreSQL through DATABASE_URL.
 
 A review row is created *before* any work starts (status ``queued``), so a crash leaves a record that
-the next start resumes or marks failed. Unique keys make de-duplication hold across threads,
-processes and restarts. No token, signing secret or response_url is ever written here.
+the next start resumes or marks failed. Each unfinished row names the process working on it, which
+keeps ``heartbeat_at`` fresh (bot/worker.py), so that several processes never resume each other's
+live work. Unique keys make de-duplication hold across threads, processes and restarts. No token,
+signing secret or response_url is ever written here.
 
 The weekly digest reads ``reviews`` (created_at, channel, issuer, year, verdict, counts, fixed/new),
 ``findings`` (rule, severity, part) and ``llm_calls`` (tokens), and claims its (channel, week) in
@@ -15,10 +17,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, create_engine, delete, event,
-                        select, update)
+from sqlalchemy import (JSON, ColumnElement, DateTime, Engine, ForeignKey, Index, String, Text, UniqueConstraint,
+                        create_engine, delete, event, inspect, or_, select, text, update)
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 from nianbao.models import Review
@@ -28,6 +30,7 @@ from .logs import redact
 
 QUEUED, RUNNING, DONE, FAILED, IGNORED = "queued", "running", "done", "failed", "ignored"
 UNFINISHED = (QUEUED, RUNNING)
+PG_CONNECT_TIMEOUT = 10  # seconds: an unreachable server fails the start or the digest instead of hanging it
 
 
 def _now() -> datetime:
@@ -48,6 +51,8 @@ class ReviewRow(Base):
     kind: Mapped[str] = mapped_column(String(8))  # file | url | last
     status: Mapped[str] = mapped_column(String(8), index=True, default=QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))  # the process working on it, while unfinished
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its owner's last sign of life
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -141,6 +146,24 @@ class DigestRun(Base):
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # set when all is posted
 
 
+# Nullable columns added after stores were first created: create_all adds tables, never columns.
+_ADDED_COLUMNS = {"reviews": ("claimed_by", "heartbeat_at")}
+
+
+def _add_columns(engine: Engine) -> None:
+    for table, names in _ADDED_COLUMNS.items():
+        for name in names:
+            if name in {c["name"] for c in inspect(engine).get_columns(table)}:
+                continue
+            column_type = Base.metadata.tables[table].c[name].type.compile(engine.dialect)
+            try:
+                with engine.begin() as c:
+                    c.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {column_type}"))
+            except DBAPIError:  # another process starting at the same moment added it first
+                if name not in {c["name"] for c in inspect(engine).get_columns(table)}:
+                    raise
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
@@ -153,11 +176,13 @@ class Store:
     def __init__(self, url: str):
         url = database_url(url)  # a bare postgresql:// URL would ask for psycopg2; we ship psycopg 3
         sqlite = url.startswith("sqlite")
-        self.engine = create_engine(url, pool_pre_ping=not sqlite,
-                                    connect_args={"timeout": 30, "check_same_thread": False} if sqlite else {})
+        connect_args = ({"timeout": 30, "check_same_thread": False} if sqlite
+                        else {"connect_timeout": PG_CONNECT_TIMEOUT} if url.startswith("postgresql") else {})
+        self.engine = create_engine(url, pool_pre_ping=not sqlite, connect_args=connect_args)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
+        _add_columns(self.engine)
         self.session = sessionmaker(self.engine, expire_on_commit=False)  # for readers such as the digest
 
     def close(self) -> None:
@@ -172,9 +197,11 @@ class Store:
         with self.session.begin() as s:
             s.execute(delete(SlackEvent).where(SlackEvent.received_at < _now() - older_than))
 
-    def create(self, dedup_key: str, **fields: Any) -> int | None:
-        """A new queued review, or None when one with this key exists (a duplicate)."""
-        row = self._insert(ReviewRow(dedup_key=dedup_key, status=QUEUED, attempts=0, **fields))
+    def create(self, dedup_key: str, owner: str | None = None, **fields: Any) -> int | None:
+        """A new queued review (``owner``: the process that will run it), or None when one with this key
+        exists (a duplicate)."""
+        row = self._insert(ReviewRow(dedup_key=dedup_key, status=QUEUED, attempts=0, claimed_by=owner,
+                                     heartbeat_at=_now() if owner else None, **fields))
         return row.id if row is not None else None
 
     def _insert(self, row):
@@ -204,9 +231,31 @@ class Store:
     def finish(self, review_id: int, status: str, error: str | None = None) -> None:
         self.update(review_id, status=status, error=error, finished_at=_now())
 
-    def unfinished(self) -> list[ReviewRow]:
+    def heartbeat(self, owner: str) -> None:
+        """``owner`` is alive: its unfinished reviews are not abandoned."""
+        with self.session.begin() as s:
+            s.execute(update(ReviewRow).where(ReviewRow.claimed_by == owner, ReviewRow.status.in_(UNFINISHED))
+                      .values(heartbeat_at=_now()))
+
+    def abandoned(self, lease: timedelta) -> list[ReviewRow]:
+        """Unfinished reviews without an owner, or whose owner was silent for ``lease``."""
         with self.session() as s:
-            return list(s.scalars(select(ReviewRow).where(ReviewRow.status.in_(UNFINISHED)).order_by(ReviewRow.id)))
+            return list(s.scalars(select(ReviewRow).where(ReviewRow.status.in_(UNFINISHED), _silent(lease))
+                                  .order_by(ReviewRow.id)))
+
+    def take_over(self, review_id: int, owner: str, lease: timedelta) -> bool:
+        """Own an abandoned review; False when another process took it first (or it finished)."""
+        with self.session.begin() as s:
+            result = s.execute(update(ReviewRow)
+                               .where(ReviewRow.id == review_id, ReviewRow.status.in_(UNFINISHED), _silent(lease))
+                               .values(claimed_by=owner, heartbeat_at=_now()))
+            return result.rowcount == 1
+
+    def release(self, owner: str) -> None:
+        """``owner`` stops: its unfinished reviews may be taken over at once."""
+        with self.session.begin() as s:
+            s.execute(update(ReviewRow).where(ReviewRow.claimed_by == owner, ReviewRow.status.in_(UNFINISHED))
+                      .values(claimed_by=None, heartbeat_at=None))
 
     def save_review(self, review_id: int, review: Review, previous_id: int | None = None,
                     fixed: int | None = None, new: int | None = None, still_open: int | None = None) -> None:
@@ -226,10 +275,16 @@ class Store:
                                         tokens_out=c.tokens_out, latency_ms=c.latency_ms, attempts=c.attempts,
                                         ok=c.ok, error=c.error and redact(c.error)) for c in review.narrative.calls]
 
-    def previous(self, issuer: str, year: int, before_id: int) -> ReviewRow | None:
-        """The latest finished review of the same issuer and year (for a re-review)."""
+    def previous(self, channel: str, issuer: str, year: int, before_id: int) -> ReviewRow | None:
+        """The latest finished review of the same issuer and year in the same channel (for a re-review;
+        another channel's findings may be private to it)."""
         with self.session() as s:
             return s.scalars(select(ReviewRow)
-                             .where(ReviewRow.issuer == issuer, ReviewRow.year == year, ReviewRow.id < before_id,
-                                    ReviewRow.status == DONE, ReviewRow.review_json.is_not(None))
+                             .where(ReviewRow.channel == channel, ReviewRow.issuer == issuer, ReviewRow.year == year,
+                                    ReviewRow.id < before_id, ReviewRow.status == DONE,
+                                    ReviewRow.review_json.is_not(None))
                              .order_by(ReviewRow.id.desc()).limit(1)).first()
+
+
+def _silent(lease: timedelta) -> ColumnElement[bool]:
+    return or_(ReviewRow.heartbeat_at.is_(None), ReviewRow.heartbeat_at < _now() - lease)

@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from nianbao.batch import name_key
+from extractors.normalize import name_key
 
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 _HEADER = {"单位", "单位名称", "名称", "unit", "name"}

@@ -40,6 +40,11 @@ def label(text: str) -> str:
     return strip_ordinal(fold(text))
 
 
+def name_key(name: str) -> str:
+    """One spelling per body (issuers, expected units): folded, without 人民政府 / 管理委员会 / 管委会 at the end."""
+    return re.sub(r"(人民政府|管理委员会|管委会)$", "", fold(name))
+
+
 def clean_line(text: str) -> str:
     """Display form of a line: bookmarks gone, outer whitespace (incl. NBSP) trimmed."""
     return BOOKMARK_RE.sub("", text).strip(" \t\r\n\u00a0\u3000\ufeff|").strip()

@@ -4,7 +4,6 @@ last year's report paired by issuer, narratives concurrently (bounded), results 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from pathlib import Path
 from extractors.errors import LoadError
 from extractors.load import read_path
 from extractors.extract import Extraction
-from extractors.normalize import fold
+from extractors.normalize import name_key
 
 from .config import Config
 from .models import NarrativeReviewer, Review
@@ -56,11 +55,6 @@ def analyze_path(path: str, config: Config) -> Analysis | str:
         return str(exc)
     except Exception as exc:  # a bug must cost one file, never the batch or a traceback
         return _internal_error(exc)
-
-
-def name_key(name: str) -> str:
-    """One spelling per body: folded, without 人民政府 / 管理委员会 / 管委会 at the end."""
-    return re.sub(r"(人民政府|管理委员会|管委会)$", "", fold(name))
 
 
 def issuer_key(ex: Extraction) -> str | None:

@@ -66,6 +66,7 @@ def review(
 ) -> None:
     """审阅报告：表格勾稽、结构、日期、联系方式、个人信息和叙述部分。退出码：0 无错误，1 有错误，2 无法读取。"""
     from .batch import analyze_path, collect, review_paths
+    from .rules.cross_year_rules import follows
     from .render import text as text_render
     from .render.markdown import render as render_markdown
 
@@ -96,6 +97,10 @@ def review(
     else:
         for r in reviews:
             text_render.render(r, out)
+    if prior is not None and not any(follows(r.report.issuer, r.report.year, prior.meta.issuer, prior.meta.year)
+                                     for r in reviews):
+        err.print(f"nianbao: --previous 是 {prior.meta.issuer or '未识别机关'} {prior.meta.year or '未知'} 年度的报告，"
+                  "不是任何输入报告的上一年度报告，未做跨年核对", markup=False)
     if len(files) > 1:
         _summary(outcomes)
     raise typer.Exit(max(o.status for o in outcomes))
@@ -233,7 +238,7 @@ def digest(
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.config import Settings, SettingsError, store_url
+    from bot.config import Settings, SettingsError, sqlite_file, store_url
     from bot.digest import Week, WeekError, active_channels, compute, read_rows
     from bot.digest_post import FAILED, run_digests, utc_now
     from bot.digest_render import digest_text
@@ -252,6 +257,9 @@ def digest(
             _fail(f"--channel「{c}」应为频道 ID，例如 C0123ABCD（在 Slack 的频道详情底部复制）")
     expected = _units(units)
     url = settings.database_url if settings else store_url(db)
+    if not post and (path := sqlite_file(url)) and not path.exists():  # opening it would create an empty store
+        _fail(f"找不到数据库文件 {path.resolve()}：请用 --db 或环境变量 DATABASE_URL 指向机器人（nianbao serve）"
+              "使用的数据库（SQLite 文件路径或 postgresql:// URL）")
     outcomes, texts = [], []
     try:
         store = Store(url)

@@ -99,6 +99,9 @@ def test_redaction_covers_token_shapes_and_configured_secrets():
 @pytest.mark.parametrize("text, parsed", [
     ("", ("help", "")), ("规则", ("rules", "")), (" LAST ", ("last", "")),
     ("<https://a.gov.cn/x.pdf|a.gov.cn/x.pdf>", ("url", "https://a.gov.cn/x.pdf")),
-    ("HTTP://A.GOV.CN/", ("url", "HTTP://A.GOV.CN/"))])
+    ("HTTP://A.GOV.CN/", ("url", "HTTP://A.GOV.CN/")),
+    ("https://a.gov.cn/x?a=1&amp;b=2", ("url", "https://a.gov.cn/x?a=1&b=2")),  # Slack escapes & < > in text
+    ("<https://a.gov.cn/x?a=1&amp;b=2>", ("url", "https://a.gov.cn/x?a=1&b=2")),
+    ("a &amp; b", ("invalid", "无法识别「a &amp; b」。"))])
 def test_command_parsing(text, parsed):
     assert commands.parse(text) == parsed

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 import bot.digest_post
 from bot import digest_render
 from bot.blocks import HEADER_CHARS, MAX_BLOCKS, SECTION_CHARS
-from bot.digest import Digest, Missing, StillWrong, Week, WeekError, compute, read_rows, report_year
+from bot.digest import Digest, Missing, StillWrong, Week, WeekError, active_channels, compute, read_rows, report_year
 from bot.digest_render import chart_png, digest_blocks, digest_text, permalink
-from bot.store import Store
+from bot.store import FAILED, IGNORED, QUEUED, Store
 from bot.units import Unit, UnitsError, load_units
 from nianbao.cli import app
 from nianbao.config import Config
@@ -215,6 +215,24 @@ def test_print_shows_the_digest_in_a_terminal_without_slack(tmp_path, store, mon
     assert "1月31日截止，还剩 13 天：临淄区应急管理局、临淄区自然资源局" in result.stdout
 
 
+def test_print_without_a_store_file_says_which_file_and_creates_none(tmp_path, monkeypatch):
+    clear_slack_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    result = cli(monkeypatch, env={"DATABASE_URL": None, "NIANBAO_DB": None})
+    assert result.exit_code == 2
+    assert f"找不到数据库文件 {(tmp_path / 'nianbao.sqlite').resolve()}" in result.stderr
+    assert "--db" in result.stderr and "DATABASE_URL" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_real_reviews_make_a_channel_active(store):
+    add_review(store, at(12), "临淄区财政局", channel="C111")
+    add_review(store, at(12), None, None, year=None, status=IGNORED, channel="C222")  # an image shared there
+    add_review(store, at(12), None, None, year=None, status=QUEUED, channel="C333")
+    add_review(store, at(13), None, None, year=None, status=FAILED, channel="C444")  # counted as 无法审阅
+    assert active_channels(store, WEEK) == ["C111", "C444"]
+
+
 def test_post_sends_one_digest_with_its_chart_and_a_second_run_sends_nothing(tmp_path, store, monkeypatch):
     clear_slack_env(monkeypatch)
     seed_january(store)
@@ -242,11 +260,13 @@ def test_command_errors_are_one_line(tmp_path, monkeypatch):
     for args, message in ((["--week", "2027-13"], "应为 ISO 周"), (["--channel", "#reports"], "应为频道 ID"),
                           (["--post"], "SLACK_BOT_TOKEN"), (["--units", str(tmp_path / "none.txt")], "无法读取单位名单"),
                           (["--db", "postgresql://u:secret@127.0.0.1:1/x"], "无法读写数据库 postgresql+psycopg://u:***@"),
-                          ([], "请用 --channel 指定频道")):
+                          ([], "找不到数据库文件")):
         result = cli(monkeypatch, "--db", db, *args)
         assert message in result.stderr and "Traceback" not in result.output, (args, result.output)
-        assert result.exit_code == (0 if not args else 2)
+        assert result.exit_code == 2
     store = Store(db)
+    result = cli(monkeypatch, "--db", db)
+    assert "请用 --channel 指定频道" in result.stderr and result.exit_code == 0
     add_review(store, at(12), "临淄区财政局", channel="C111")
     store.close()
     with FakeSlack(not_in_channel={"C111"}) as slack:

@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, select, text
 import bot.digest_post
 from bot.config import database_url
 from bot.digest import TZ, Week, as_utc, compute, read_rows
-from bot.digest_post import ALREADY, BUSY, FAILED, POSTED, SKIPPED, STALE, claim, post_digest, run_digests
+from bot.digest_post import ALREADY, BUSY, FAILED, POSTED, SKIPPED, STALE, claim, post_digest, run_digests, utc_now
 from bot.jobs import NOT_IN_CHANNEL
-from bot.store import DONE, DigestRun, Store
+from bot.store import DONE, DigestRun, ReviewRow, Store
 from nianbao.config import Config
 from nianbao.review import review_bytes
 
@@ -85,7 +85,8 @@ def test_the_store_works_on_this_backend(store):
     store.save_review(store.start(first).id, review)
     store.finish(first, DONE)
     second = store.create("file:C111:F2", kind="file", channel="C111")
-    assert store.previous("临淄区金岭回族镇", 2022, second).id == first
+    assert store.previous("C111", "临淄区金岭回族镇", 2022, second).id == first
+    assert store.previous("C222", "临淄区金岭回族镇", 2022, second) is None  # another channel's findings stay there
     assert store.get(first).review_json["findings"][0]["rule"] == review.findings[0].rule
     assert store.first_delivery("Ev1") and not store.first_delivery("Ev1")
     # the digest reads what the bot wrote
@@ -93,6 +94,36 @@ def test_the_store_works_on_this_backend(store):
     d = digest(store, Week.of(created.astimezone(TZ).date()), created + timedelta(minutes=1))
     assert (d.reviewed, d.verdicts["fail"], d.still_wrong[0].issuer) == (1, 1, "临淄区金岭回族镇")
     assert {r.rule for r in d.rules} == {f.rule for f in review.findings}
+
+
+def test_exactly_one_process_takes_over_a_review_whose_owner_went_silent(db_url):
+    stores = [Store(db_url) for _ in range(2)]
+    lease = timedelta(minutes=3)
+    alive = stores[0].create("file:C111:F1", owner="alive", kind="file", channel="C111")
+    dead = stores[0].create("file:C111:F2", owner="dead", kind="file", channel="C111")
+    with stores[0].session.begin() as s:
+        s.get_one(ReviewRow, dead).heartbeat_at = utc_now() - 2 * lease
+    assert [r.id for r in stores[1].abandoned(lease)] == [dead]
+    assert not stores[1].take_over(alive, "p1", lease)
+    assert [stores[1].take_over(dead, "p1", lease), stores[0].take_over(dead, "p0", lease)] == [True, False]
+    assert stores[0].abandoned(lease) == []
+    stores[1].release("p1")  # stopping: its unfinished reviews are free at once
+    assert [r.id for r in stores[0].abandoned(lease)] == [dead]
+    for s in stores:
+        s.close()
+
+
+def test_a_store_made_before_review_owners_gains_their_columns(db_url):
+    Store(db_url).close()
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as c:
+        for column in ("claimed_by", "heartbeat_at"):
+            c.execute(text(f"ALTER TABLE reviews DROP COLUMN {column}"))
+    engine.dispose()
+    store = Store(db_url)
+    assert store.create("file:C111:F1", owner="p0", kind="file", channel="C111")
+    assert store.abandoned(timedelta(minutes=3)) == []
+    store.close()
 
 
 def test_a_second_run_for_the_same_week_posts_nothing(store, slack):
@@ -174,3 +205,23 @@ def test_an_empty_week_posts_a_short_message_or_nothing_with_skip_empty(store, s
     assert message.params["text"] == "📊 信息公开年报审阅周报 2027-W02（1月11日—1月17日）：本周没有审阅报告"
     assert "本周没有审阅报告。" in message.params["blocks"][1]["text"]["text"]
     assert slack.calls_to("upload") == []  # nothing to chart
+
+
+def test_a_channel_that_fails_for_any_reason_costs_only_its_own_digest(tmp_path, slack, monkeypatch):
+    store = Store(str(tmp_path / "bot.sqlite"))
+    seed_january(store)  # reviews in C111 and C222; none in C333
+    with store.engine.begin() as c:  # the database refuses C111's claim
+        c.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON digest_runs WHEN NEW.channel = 'C111' "
+                       "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"))
+    monkeypatch.setattr(bot.digest_post, "chart_png", lambda d: 1 / 0 if d.channel == "C222" else None)
+    outcomes = run_digests(store, client_for(slack), WEEK, NOW, config=Config(), channels=["C111", "C222", "C333"])
+    assert [(o.channel, o.status) for o in outcomes] == [("C111", FAILED), ("C222", FAILED), ("C333", POSTED)]
+    assert "无法读写数据库（IntegrityError）" in outcomes[0].message
+    assert "内部错误（ZeroDivisionError）" in outcomes[1].message
+    # C222's message was posted before the chart failed and its claim released: the next run adds the chart
+    monkeypatch.setattr(bot.digest_post, "chart_png", lambda d: b"\x89PNG chart")
+    again = run_digests(store, client_for(slack), WEEK, NOW + timedelta(minutes=1), config=Config(), channels=["C222"])
+    assert again[0].status == POSTED
+    assert [c.params["channel"] for c in slack.calls_to("chat.postMessage")] == ["C222", "C333"]
+    assert len(slack.calls_to("upload")) == 1
+    store.close()

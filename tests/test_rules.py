@@ -177,3 +177,11 @@ def test_people_government_and_its_deadline_agree(issuer, level):
 
     assert government_level(issuer) == level
     assert deadline_for(issuer, 2024, Config()) == (date(2025, 3, 31) if level == "county-or-above" else date(2025, 1, 31))
+
+
+def test_previous_of_another_body_or_year_is_ignored():
+    other_body = _previous(PREV_2023.replace("淄博经济开发区管理委员会", "某县人民政府"))
+    same_year = _previous(build_report())
+    for previous in (other_body, same_year):
+        rules = {f.rule for f in review_bytes(build_report().encode(), "x.txt", previous=previous).findings}
+        assert not rules & {"copy-paste-previous-year", "cross-year-carryover-mismatch", "cross-year-in-force-mismatch"}

@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (importing registers the rules)
     table_rules, text_rules,
 )
 from .context import Context
+from .cross_year_rules import is_predecessor
 from .registry import REGISTRY, Hit, Rule
 
 __all__ = ["REGISTRY", "Rule", "run_rules", "to_finding"]
@@ -25,6 +26,8 @@ def to_finding(rule: Rule, hit: Hit, ctx: Context, source: str = "rule") -> Find
 
 
 def run_rules(ex: Extraction, config: Config | None = None, previous: Extraction | None = None) -> list[Finding]:
+    if previous is not None and not is_predecessor(previous, ex):
+        previous = None  # another body's or another year's report says nothing about this one
     ctx = Context(ex, config or Config(), previous)
     findings = []
     for rule in REGISTRY.values():

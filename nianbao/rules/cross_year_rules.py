@@ -6,12 +6,26 @@ from __future__ import annotations
 import re
 
 from extractors import schema as S
-from extractors.normalize import fold
+from extractors.extract import Extraction
+from extractors.normalize import fold, name_key
 
 from .context import Context
 from .registry import Hit, rule
 
 COPY_THRESHOLD = 0.8
+
+
+def follows(issuer: str | None, year: int | None, prev_issuer: str | None, prev_year: int | None) -> bool:
+    """The second report is the same body's for the year before. Names may differ by a prefix
+    (「金岭回族镇人民政府」 / 「临淄区金岭回族镇」), never by more."""
+    if not (issuer and prev_issuer and year and prev_year == year - 1):
+        return False
+    a, b = name_key(issuer), name_key(prev_issuer)
+    return bool(a and b) and (a.endswith(b) or b.endswith(a))
+
+
+def is_predecessor(previous: Extraction, ex: Extraction) -> bool:
+    return follows(ex.meta.issuer, ex.meta.year, previous.meta.issuer, previous.meta.year)
 
 
 def _shingles(text: str, n: int = 5) -> set[str]:
