@@ -52,6 +52,16 @@ class Harness:
             time.sleep(0.02)
         raise AssertionError(f"reviews not finished: {[(r.id, r.status) for r in self.rows()]}")
 
+    def wait_finished(self, *ids: int, timeout: float = 15) -> dict[int, ReviewRow]:
+        """Until these reviews are finished (others, e.g. another process's, may stay unfinished)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            rows = {r.id: r for r in self.rows()}
+            if all(rows[i].status not in UNFINISHED for i in ids):
+                return rows
+            time.sleep(0.02)
+        raise AssertionError(f"reviews not finished: {[(r.id, r.status) for r in self.rows()]}")
+
 
 def clear_slack_env(monkeypatch) -> None:
     """SLACK_* variables change bolt's behaviour (e.g. OAuth mode); tests must not inherit them."""

@@ -4,15 +4,18 @@ or marked failed (and the user told) at the next start, without posting anything
 from __future__ import annotations
 
 import json
+import queue
 import re
+import threading
 from datetime import timedelta
 
-from bot_harness import clear_slack_env, seed_txt, serving, settings_for
+from bot_harness import clear_slack_env, running_bot, seed_txt, serving, settings_for
 from fake_slack import FakeSlack
 from sqlalchemy import select
 
-from bot.store import FindingRow, ReviewRow, Store
-from bot.worker import INTERRUPTED
+from bot.digest_post import utc_now
+from bot.store import DONE, FindingRow, ReviewRow, Store
+from bot.worker import INTERRUPTED, LEASE, Worker
 from nianbao.review import review_bytes
 
 
@@ -96,4 +99,83 @@ def test_old_event_ids_are_forgotten_at_start(tmp_path):
     assert store.first_delivery("Ev1") and not store.first_delivery("Ev1")
     store.forget_events(older_than=timedelta(0))
     assert store.first_delivery("Ev1")
+    store.close()
+
+
+def test_a_re_review_compares_only_with_reviews_in_the_same_channel(tmp_path, monkeypatch):
+    """Channel A may be private: a re-review in channel B must not show A's findings."""
+    with running_bot(tmp_path, monkeypatch) as h:
+        slack = h.slack
+        for n, (name, data, channel) in enumerate((("金岭2022.txt", seed_txt("001"), "C111"),
+                                                   ("金岭2022-修改.txt", fixed_version(), "C222"),
+                                                   ("金岭2022-再发.txt", fixed_version(), "C222")), 1):
+            slack.send_event(h.url, slack.file_share_event(slack.share_file(name, data, channel=channel)))
+            rows = h.wait_idle(count=n)
+    assert [r.channel for r in rows] == ["C111", "C222", "C222"]
+    assert rows[1].previous_id is None and rows[2].previous_id == rows[1].id
+    blocks = [json.dumps(c.params["blocks"], ensure_ascii=False) for c in slack.calls_to("chat.postMessage")]
+    assert "与上次审阅" not in blocks[1] and "文件内容与上次审阅的完全相同" in blocks[2]
+
+
+def test_reviews_a_live_process_owns_are_left_to_it_and_a_dead_ones_are_taken_over(tmp_path, monkeypatch):
+    """Two replicas on one store: at start-up the bot resumes only reviews whose owner went silent."""
+    clear_slack_env(monkeypatch)
+    db = tmp_path / "bot.sqlite"
+    with FakeSlack() as slack:
+        live, dead = slack.share_file("live.txt", seed_txt("001")), slack.share_file("dead.txt", seed_txt("001"))
+        store = Store(f"sqlite:///{db}")
+        ids = []
+        for f, owner, silent in ((live, "replica-2", timedelta(seconds=5)), (dead, "replica-3", 2 * LEASE)):
+            ids.append(store.create(f"file:C111:{f.id}", owner=owner, kind="file", channel="C111", file_id=f.id,
+                                    file_name=f.name, message_ts=f.ts, thread_ts=f.ts))
+            store.update(ids[-1], status="running", attempts=1, heartbeat_at=utc_now() - silent)
+        store.close()
+        with serving(slack, settings_for(slack, db)) as h:
+            rows = h.wait_finished(ids[1])
+    assert (rows[ids[1]].status, rows[ids[1]].attempts) == ("done", 2)
+    assert (rows[ids[0]].status, rows[ids[0]].claimed_by) == ("running", "replica-2")  # still replica-2's
+    assert [c.params["thread_ts"] for c in slack.calls_to("chat.postMessage")] == [dead.ts]
+
+
+class BlockingRunner:
+    """Stands in for the Slack side: records which reviews it was given and holds them until released."""
+
+    def __init__(self):
+        self.started: queue.Queue = queue.Queue()
+        self.release = threading.Event()
+
+    def run(self, row, job) -> str:
+        self.started.put((row.id, job.resumed))
+        self.release.wait(30)
+        return DONE
+
+    def tell_failure(self, row, reason, job) -> None:
+        pass
+
+
+def test_heartbeats_keep_a_running_review_and_silence_loses_it(tmp_path):
+    """Without a restart: a process's heartbeat thread takes over a review once its owner is silent."""
+    store = Store(f"sqlite:///{tmp_path / 'bot.sqlite'}")
+    lease = timedelta(seconds=1)
+    runners = [BlockingRunner() for _ in range(3)]
+    alive = Worker(store, runners[0], 1, heartbeat=0.05, lease=timedelta(hours=1))  # takes nothing over
+    mute = Worker(store, runners[1], 1, heartbeat=3600, lease=timedelta(hours=1))  # as if it had died
+    other = Worker(store, runners[2], 1, heartbeat=0.05, lease=lease)
+    workers = [alive, mute, other]
+    for w in workers:
+        w.start()
+    try:
+        kept = alive.enqueue("file:C111:F1", kind="file", channel="C111")
+        lost = mute.enqueue("file:C111:F2", kind="file", channel="C111")
+        assert runners[0].started.get(timeout=5) == (kept, False)
+        assert runners[1].started.get(timeout=5) == (lost, False)
+        assert runners[2].started.get(timeout=10) == (lost, True)  # after the lease, by other's heartbeat thread
+        # other's sweep took abandoned rows in id order: ``kept`` would have gone first had it been silent
+        assert store.get(kept).claimed_by == alive.owner and store.get(lost).claimed_by == other.owner
+    finally:
+        for r in runners:
+            r.release.set()
+        for w in workers:
+            w.stop()
+    assert {store.get(i).status for i in (kept, lost)} == {DONE}
     store.close()

@@ -362,3 +362,13 @@ def test_tables_inside_the_narrative_are_sent_row_by_row_masked(fake):
     user = fake.requests[0].text("user")
     assert "26: 李泽龙 | 党委副书记 | *********** | 政务公开分管领导" in user
     assert "18753357806" not in user and "本年新收政府信息公开申请数量" not in user
+
+
+def test_a_total_budget_bounds_the_whole_review(fake):
+    """Retries never start past the budget: a hanging endpoint costs about the budget, not 4 timeouts."""
+    fake.default = HANG
+    start = time.perf_counter()
+    r = review("000", LLMReviewer(settings(fake, timeout=0.4, budget=0.5)))
+    assert time.perf_counter() - start < 2.5
+    assert 1 <= len(fake.requests) < 4
+    assert r.narrative.method == "heuristic" and any(f.rule == "narrative-review-unavailable" for f in r.findings)

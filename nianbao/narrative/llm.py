@@ -6,6 +6,7 @@ Imported on the LLM path only: langchain and openai cost about two seconds to im
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Callable
 
@@ -92,12 +93,15 @@ class StructuredLLM:
                           timeout=settings.timeout, max_retries=0, temperature=0,
                           max_tokens=settings.max_output_tokens)
         self.runnable = chat.with_structured_output(schema, method=settings.method, include_raw=True)
+        self._deadline = threading.local()  # per thread: batches share this instance
         self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff * 16,
                                                 jitter=settings.backoff)
 
-    def ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall) -> pydantic.BaseModel:
-        """The parsed answer; ``call`` records attempts, tokens, latency and the error. Raises LLMFailure."""
+    def ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall, deadline: float) -> pydantic.BaseModel:
+        """The parsed answer; ``call`` records attempts, tokens, latency and the error. No retry
+        starts after ``deadline`` (a ``time.monotonic()`` value). Raises LLMFailure."""
         start = time.perf_counter()
+        self._deadline.value = deadline
         try:
             return self._ask(messages, reask, call)
         except LLMFailure as exc:
@@ -119,9 +123,12 @@ class StructuredLLM:
             raise LLMFailure(describe(exc, self.settings.timeout)) from exc
 
     def _with_retries(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
-        retrying = Retrying(stop=stop_after_attempt(self.settings.max_attempts), wait=self._wait,
-                            retry=retry_if_exception(_transient), reraise=True)
+        retrying = Retrying(stop=stop_after_attempt(self.settings.max_attempts) | self._past_deadline,
+                            wait=self._wait, retry=retry_if_exception(_transient), reraise=True)
         return retrying(self._attempt, messages, call)
+
+    def _past_deadline(self, state: RetryCallState) -> bool:
+        return time.monotonic() + self._wait(state) >= self._deadline.value
 
     def _wait(self, state: RetryCallState) -> float:
         after = _retry_after(state.outcome.exception() if state.outcome else None)

@@ -5,6 +5,7 @@ info finding says why — the deterministic review is never held up or changed."
 from __future__ import annotations
 
 import re
+import time
 
 from extractors.document import Paragraph
 from extractors.extract import Extraction
@@ -52,11 +53,14 @@ class LLMReviewer:
         paragraphs = narrative_paragraphs(ex)
         calls: list[LLMCall] = []
         answers: list[tuple[Chunk, NarrativeOut]] = []
+        deadline = time.monotonic() + self.settings.budget
         try:
             for chunk in split_by_part(paragraphs, ex, self.settings.max_input_tokens):
+                if time.monotonic() >= deadline:
+                    raise LLMFailure(f"超过叙述审阅总时限（{self.settings.budget:g} 秒）")
                 calls.append(LLMCall(model=self.settings.model, prompt=self.prompt.id, parts="".join(chunk.parts),
                                      attempts=0))
-                answers.append((chunk, self.llm.ask(self._messages(ex, chunk), self._reask, calls[-1])))
+                answers.append((chunk, self.llm.ask(self._messages(ex, chunk), self._reask, calls[-1], deadline)))
         except LLMFailure as exc:
             return self._degraded(ctx, calls, exc.reason)
         except Exception as exc:  # a bug while asking costs the LLM's part; later ones: nianbao.review

@@ -26,6 +26,7 @@ class LLMSettings:
     timeout: float = 60.0  # seconds per request; retries multiply it
     backoff: float = 1.0  # first retry wait in seconds, doubling, with as much jitter
     max_attempts: int = 4  # per request, transport errors only
+    budget: float = 300.0  # seconds for a whole report's narrative review, retries and re-asks included
     max_output_tokens: int = 4096
     max_input_tokens: int = 6000  # per request (estimated); longer narratives are split by part
 
@@ -42,6 +43,7 @@ class LLMSettings:
             model=env.get("NIANBAO_MODEL") or DEFAULT_MODEL, base_url=base_url, api_key=api_key, method=method,
             timeout=_positive(env, "NIANBAO_LLM_TIMEOUT", cls.timeout),
             backoff=_positive(env, "NIANBAO_LLM_BACKOFF", cls.backoff),
+            budget=_positive(env, "NIANBAO_LLM_BUDGET", cls.budget),
             max_input_tokens=int(_positive(env, "NIANBAO_LLM_MAX_INPUT_TOKENS", cls.max_input_tokens)),
         )
 
