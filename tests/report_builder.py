@@ -1,6 +1,6 @@
 """Builds a complete, clean 2021-format report in the seeds' tab form, from table values.
 
-Tests change one value or one sentence and expect exactly one rule to fire."""
+Tests change one value or one sentence and expect exactly the rule it breaks to fire."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The review history survives restarts: re-reviews compare with it, and a crash mid-review is resumed
-or marked failed (and the user told) at the next start, without posting anything twice."""
+"""The review history survives restarts: re-reviews compare with it (in the same channel), and a crash
+mid-review is resumed or marked failed (and the user told) at the next start, without posting anything
+twice; reviews another live process owns are left to it."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ import json
 import queue
 import re
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot_harness import clear_slack_env, running_bot, seed_txt, serving, settings_for
 from fake_slack import FakeSlack
 from sqlalchemy import select
 
-from bot.digest_post import utc_now
 from bot.store import DONE, FindingRow, ReviewRow, Store
 from bot.worker import INTERRUPTED, LEASE, Worker
 from nianbao.review import review_bytes
@@ -128,7 +128,7 @@ def test_reviews_a_live_process_owns_are_left_to_it_and_a_dead_ones_are_taken_ov
         for f, owner, silent in ((live, "replica-2", timedelta(seconds=5)), (dead, "replica-3", 2 * LEASE)):
             ids.append(store.create(f"file:C111:{f.id}", owner=owner, kind="file", channel="C111", file_id=f.id,
                                     file_name=f.name, message_ts=f.ts, thread_ts=f.ts))
-            store.update(ids[-1], status="running", attempts=1, heartbeat_at=utc_now() - silent)
+            store.update(ids[-1], status="running", attempts=1, heartbeat_at=datetime.now(UTC) - silent)
         store.close()
         with serving(slack, settings_for(slack, db)) as h:
             rows = h.wait_finished(ids[1])
