@@ -4,6 +4,7 @@ is set, on PostgreSQL (each test in its own schema). Also the store itself on Po
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import uuid
 from datetime import timedelta
@@ -14,8 +15,10 @@ from digest_data import NOW, WEEK, seed_january
 from fake_slack import FakeSlack
 from slack_sdk import WebClient
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
 
 import bot.digest_post
+import bot.store
 from bot.config import database_url
 from bot.digest import TZ, Week, as_utc, compute, read_rows
 from bot.digest_post import ALREADY, BUSY, FAILED, POSTED, SKIPPED, STALE, claim, post_digest, run_digests, utc_now
@@ -124,6 +127,27 @@ def test_a_store_made_before_review_owners_gains_their_columns(db_url):
     assert store.create("file:C111:F1", owner="p0", kind="file", channel="C111")
     assert store.abandoned(timedelta(minutes=3)) == []
     store.close()
+
+
+def test_an_unresponsive_postgresql_server_fails_instead_of_hanging(monkeypatch):
+    """A server that takes the connection and never answers (a black-holing firewall, a hung host)."""
+    monkeypatch.setattr(bot.store, "PG_CONNECT_TIMEOUT", 1)  # 10 s in production
+    outcome: list[BaseException | Store] = []
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes the handshake; nobody ever reads or answers
+        url = f"postgresql://u:p@127.0.0.1:{silent.getsockname()[1]}/x"
+
+        def connect() -> None:
+            try:
+                outcome.append(Store(url))
+            except BaseException as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=connect, daemon=True)
+        thread.start()
+        thread.join(15)
+    assert outcome and isinstance(outcome[0], OperationalError), outcome or "still connecting after 15 s"
 
 
 def test_a_second_run_for_the_same_week_posts_nothing(store, slack):
