@@ -177,7 +177,7 @@ class Store:
         url = database_url(url)  # a bare postgresql:// URL would ask for psycopg2; we ship psycopg 3
         sqlite = url.startswith("sqlite")
         connect_args = ({"timeout": 30, "check_same_thread": False} if sqlite
-                        else {})
+                        else {"connect_timeout": PG_CONNECT_TIMEOUT} if url.startswith("postgresql") else {})
         self.engine = create_engine(url, pool_pre_ping=not sqlite, connect_args=connect_args)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -44,20 +44,18 @@ class Harness:
 
     def wait_idle(self, count: int = 1, timeout: float = 15) -> list[ReviewRow]:
         """Until at least ``count`` reviews exist and none is queued or running."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            rows = self.rows()
-            if len(rows) >= count and all(r.status not in UNFINISHED for r in rows):
-                return rows
-            time.sleep(0.02)
-        raise AssertionError(f"reviews not finished: {[(r.id, r.status) for r in self.rows()]}")
+        return self._wait(lambda rows: len(rows) >= count and all(r.status not in UNFINISHED for r in rows), timeout)
 
     def wait_finished(self, *ids: int, timeout: float = 15) -> dict[int, ReviewRow]:
         """Until these reviews are finished (others, e.g. another process's, may stay unfinished)."""
+        rows = self._wait(lambda rows: all(r.status not in UNFINISHED for r in rows if r.id in ids), timeout)
+        return {r.id: r for r in rows}
+
+    def _wait(self, done, timeout: float) -> list[ReviewRow]:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            rows = {r.id: r for r in self.rows()}
-            if all(rows[i].status not in UNFINISHED for i in ids):
+            rows = self.rows()
+            if done(rows):
                 return rows
             time.sleep(0.02)
         raise AssertionError(f"reviews not finished: {[(r.id, r.status) for r in self.rows()]}")
