@@ -29,6 +29,24 @@ OnMiss = Callable[[dict], "Entry | None"]  # the request body -> a new entry, or
 DEFAULT_UPSTREAM = "https://api.openai.com/v1"
 
 
+class JSONHandler(BaseHTTPRequestHandler):
+    """A quiet HTTP/1.1 handler that answers JSON, as OpenAI-compatible endpoints do."""
+
+    protocol_version = "HTTP/1.1"
+
+    def send_json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
 
 def loopback_server(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, threading.Thread]:
     """An HTTP server on 127.0.0.1 with a free port and its (not yet started) daemon thread;
@@ -36,6 +54,7 @@ def loopback_server(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTT
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     return server, threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
 
 class UpstreamError(Exception):
     """The upstream model failed: passed on to the client with this status, never recorded."""
@@ -68,8 +87,7 @@ class ReplayServer:
         self._lock = threading.Lock()
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+        class Handler(JSONHandler):
             timeout = 30  # a client that stops sending must not hold a thread forever
 
             def do_POST(self):  # noqa: N802 (http.server naming)
@@ -79,20 +97,9 @@ class ReplayServer:
                 except ValueError:
                     body = None
                 if not self.path.endswith("/chat/completions") or not isinstance(body, dict):
-                    self._send(404, _error(404, "replay: only POST /v1/chat/completions with a JSON body"))
+                    self.send_json(404, _error(404, "replay: only POST /v1/chat/completions with a JSON body"))
                     return
-                self._send(*server._answer(body))
-
-            def _send(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
+                self.send_json(*server._answer(body))
 
         self.server, self._thread = loopback_server(Handler)
 

@@ -31,6 +31,11 @@ def fold(text: str) -> str:
     return text.replace("其它", "其他").strip("|")
 
 
+def starts_with_ordinal(text: str) -> bool:
+    """「一、」「（二）」「3.」…: a heading or a numbered item, not a continued sentence."""
+    return bool(ORDINAL_RE.match(fold(text)))
+
+
 def strip_ordinal(text: str) -> str:
     return ORDINAL_RE.sub("", text, count=1)
 

@@ -15,7 +15,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .document import Document, DocumentBuilder
 from .errors import LoadError
-from .normalize import ORDINAL_RE, fold
+from .normalize import fold, starts_with_ordinal
 
 _PAGE_NUMBER = re.compile(r"(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]?\s*\d+\s*[-—–]?|\d+\s*/\s*\d+)")
 _MARGIN = 0.1  # running page numbers sit in the top or bottom tenth of the page
@@ -73,17 +73,13 @@ def _read_page(page, number: int, builder: DocumentBuilder) -> bool:
     return True
 
 
-def _is_heading(text: str) -> bool:
-    return bool(ORDINAL_RE.match(fold(text)))
-
-
 def _continues(previous: str, line: str, indent: float) -> bool:
     """Printed lines are rejoined into paragraphs (so sentences and the contact block stay
     whole): a wrapped line starts at the margin, after a line that did not end a sentence.
     Paragraphs open indented (or centred, like titles and signatures) or with an ordinal."""
-    if indent > _INDENT_SLACK or previous.endswith(_TERMINAL) or _is_heading(line):
+    if indent > _INDENT_SLACK or previous.endswith(_TERMINAL) or starts_with_ordinal(line):
         return False
-    return not (_is_heading(previous) and len(fold(previous)) <= 30)
+    return not (starts_with_ordinal(previous) and len(fold(previous)) <= 30)
 
 
 def _centre_in(obj: dict, box: tuple[float, float, float, float]) -> bool:

@@ -7,11 +7,10 @@ import re
 
 from .document import Artifact, Cell, Document, Paragraph, Table
 from .errors import LoadError
-from .normalize import BOOKMARK_RE, ORDINAL_RE, clean_line, fold, looks_numeric
+from .normalize import BOOKMARK_RE, clean_line, fold, looks_numeric, starts_with_ordinal
 
 _PIPE_ONLY = re.compile(r"^[\s|]*\|[\s|]*$")
 _MD_SEPARATOR = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
-_PART_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _NUM_TOKEN_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[/—\-–]")
 
 
@@ -145,4 +144,4 @@ class _Parser:
         """A short non-tab line right after a label cell is the rest of that label (a wrapped
         label); after a number, or when it is a heading, it is text of its own (a note, a part)."""
         return (len(line) <= 40 and not looks_numeric(cell) and not looks_numeric(line)
-                and not _PART_HEADING.match(line) and not ORDINAL_RE.match(fold(line)))
+                and not starts_with_ordinal(line))

@@ -26,10 +26,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any, Union
 
-from eval.replay import loopback_server
+from eval.replay import JSONHandler, loopback_server
 from nianbao.narrative.inputs import estimate_tokens
 
 HANG = "hang"
@@ -74,17 +73,12 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(JSONHandler):
             def do_POST(self):  # noqa: N802 (http.server naming)
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
                 fake._answer(self, request)
-
-            def log_message(self, *args):
-                pass
 
         self.server, self._thread = loopback_server(Handler)
 
@@ -125,7 +119,7 @@ class FakeOpenAI:
             return Reply(response)
         return response if isinstance(response, Reply) else Reply(content=response)
 
-    def _answer(self, handler: BaseHTTPRequestHandler, request: Request) -> None:
+    def _answer(self, handler: JSONHandler, request: Request) -> None:
         reply = self._next(request)
         if reply == HANG:
             self._stopping.wait(60)
@@ -138,14 +132,7 @@ class FakeOpenAI:
                                  "code": reply.status}}
         else:
             payload = self._completion(request, reply)
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        handler.send_response(reply.status)
-        handler.send_header("content-type", "application/json")
-        handler.send_header("content-length", str(len(data)))
-        for name, value in reply.headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(data)
+        handler.send_json(reply.status, payload, reply.headers)
 
     @staticmethod
     def _completion(request: Request, reply: Reply) -> dict:

@@ -95,7 +95,7 @@ def _assessment(ex: Extraction) -> AspectStatus:
                         summary=summary)
 
 
-def _is_heading(text: str) -> bool:
+def _is_short_title(text: str) -> bool:
     folded = fold(text)
     return len(folded) <= 20 and "。" not in folded.rstrip("。")
 
@@ -106,7 +106,7 @@ def _part5(ex: Extraction) -> list[AspectStatus]:
     measures: list[tuple[Paragraph, str]] = []
     section = problems
     for p in ex.part_paragraphs("五"):
-        if _is_heading(p.text) and (_MEASURE_HEAD.search(p.text) or _PROBLEM_HEAD.search(p.text)):
+        if _is_short_title(p.text) and (_MEASURE_HEAD.search(p.text) or _PROBLEM_HEAD.search(p.text)):
             section = measures if _MEASURE_HEAD.search(p.text) else problems
             continue
         if section is problems and _MEASURE_LEAD.match(fold(p.text)):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.normalize import ORDINAL_RE, fold
-from extractors.parts import PART_NUMERALS
+from extractors.normalize import fold, starts_with_ordinal
 
 from ..claims import mismatch_message, regex_claims
 from .context import Context
@@ -36,11 +35,6 @@ def narrative_table(ctx: Context):
             yield Hit(message, evidence=claim.quote, line=claim.line)
 
 
-def _is_heading(text: str) -> bool:
-    folded = fold(text)
-    return bool(ORDINAL_RE.match(folded)) or any(folded.startswith(n + "、") for n in PART_NUMERALS)
-
-
 @rule("truncated-sentence", "info", detection="D+L")
 def truncated_sentence(ctx: Context):
     """一段正文没有句末标点就结束，下一行是标题（句子被截断）。
@@ -55,7 +49,8 @@ def truncated_sentence(ctx: Context):
                   and not (meta.title and ctx.ex.part_of(p.line) is None and fold(p.text) in meta.title)]
     for para, following in zip(paragraphs, paragraphs[1:]):
         text = para.text.rstrip()
-        if len(text) >= 20 and not _is_heading(text) and not text.endswith(_TERMINAL) and _is_heading(following.text):
+        if (len(text) >= 20 and not starts_with_ordinal(text) and not text.endswith(_TERMINAL)
+                and starts_with_ordinal(following.text)):
             yield Hit(f"第 {para.line} 行的句子没有结束就转入下一标题，疑似被截断：「…{text[-20:]}」",
                       evidence=text[-40:], line=para.line)
 
