@@ -16,6 +16,7 @@ class Cell:
     line: int
     page: int | None = None
     wrapped: bool = False  # the text was joined from several source lines
+    page_line: int | None = None  # the printed line on its page (PDF), as a reviewer counts
 
 
 @dataclass(slots=True)
@@ -23,6 +24,7 @@ class Paragraph:
     text: str
     line: int
     page: int | None = None
+    page_line: int | None = None  # the printed line on its page (PDF), as a reviewer counts
 
 
 @dataclass(slots=True)
@@ -74,7 +76,7 @@ class DocumentBuilder:
         self.lines: list[str] = []
         self.artifacts: list[Artifact] = []
 
-    def paragraph(self, text: str, page: int | None = None) -> None:
+    def paragraph(self, text: str, page: int | None = None, page_line: int | None = None) -> None:
         from .normalize import BOOKMARK_RE
 
         for piece in text.splitlines() or [""]:
@@ -83,13 +85,15 @@ class DocumentBuilder:
                 self.artifacts.append(Artifact("bookmark", len(self.lines), piece))
             clean = BOOKMARK_RE.sub("", piece).strip()
             if clean:
-                self.blocks.append(Paragraph(clean, len(self.lines), page))
+                self.blocks.append(Paragraph(clean, len(self.lines), page, page_line))
 
-    def table(self, grid: list[list[str | None]], page: int | None = None) -> None:
+    def table(self, grid: list[list[str | None]], page: int | None = None,
+              page_lines: list[int] | None = None) -> None:
         """``grid`` rows with merged positions already de-duplicated (None or absent)."""
         rows: list[list[Cell]] = []
         start = len(self.lines) + 1
-        for raw_row in grid:
+        for r, raw_row in enumerate(grid):
+            page_line = page_lines[r] if page_lines else None
             row: list[Cell] = []
             for text in raw_row:
                 if text is None:
@@ -97,7 +101,7 @@ class DocumentBuilder:
                 # wrapped cell text: Chinese labels join without a separator
                 joined = "".join(part.strip() for part in text.splitlines())
                 self.lines.append("\t" + joined)
-                row.append(Cell(joined, len(self.lines), page))
+                row.append(Cell(joined, len(self.lines), page, page_line=page_line))
             self.lines.append("")
             if row:
                 rows.append(row)

@@ -68,7 +68,8 @@ class CellValue:
         self.invalid = invalid
 
 
-def parse_number(raw: str, decimal: bool = False) -> CellValue:
+def parse_number(raw: str, decimal: bool = False, signed: bool = False) -> CellValue:
+    """``signed``: a difference (2019's 本年增/减), negative by definition when things decreased."""
     text = unicodedata.normalize("NFKC", raw)
     text = _SPACE_RE.sub("", text).replace(",", "").strip("|")
     if text in PLACEHOLDERS:
@@ -83,11 +84,12 @@ def parse_number(raw: str, decimal: bool = False) -> CellValue:
         number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - guarded by the regex
         return CellValue(None, invalid=raw.strip())
+    negative = "负数" if number < 0 and not signed else None
     if decimal:
-        return CellValue(float(number), invalid="负数" if number < 0 else None)
+        return CellValue(float(number), invalid=negative)
     if number != number.to_integral_value():
         return CellValue(float(number), invalid="非整数")
-    return CellValue(int(number), invalid="负数" if number < 0 else None)
+    return CellValue(int(number), invalid=negative)
 
 
 def looks_numeric(raw: str) -> bool:

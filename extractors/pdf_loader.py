@@ -1,94 +1,188 @@
-"""PDF with a text layer: ruled tables as grids, the text around them line by line (pdfplumber).
+"""PDF with a text layer, read with pdfium: each page's ruled tables rebuilt from its lines and
+characters (``pdf_grid``), the text around them rejoined into paragraphs, top to bottom.
 
-Tables split over pages stay two tables and wrapped cell text keeps its "\\n"; both are the
-extraction's business. There is no OCR: a scanned PDF is refused.
+A table continued on the next page stays two tables; the extraction reads them as one. There is
+no OCR: a scanned PDF is refused.
 """
 
 from __future__ import annotations
 
 import re
-from io import BytesIO
+import threading
+from dataclasses import dataclass
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 
 from .document import Document, DocumentBuilder
 from .errors import LoadError
-from .normalize import fold, starts_with_ordinal
+from .normalize import fold, label, looks_numeric, starts_with_ordinal
+from .schema import KNOWN_LABELS
+from .pdf_grid import GridTable, TextLine, layout
+from .pdf_page import PageContent, read_page
 
 _PAGE_NUMBER = re.compile(r"(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]?\s*\d+\s*[-—–]?|\d+\s*/\s*\d+)")
 _MARGIN = 0.1  # running page numbers sit in the top or bottom tenth of the page
 _TERMINAL = tuple("。！？…!?")  # not ；： — contact lines and lists wrap after them
 _INDENT_SLACK = 3  # points: a line starting further right than the margin opens a paragraph
+_SAME_EDGE = 3  # points: a cell cut by a page break keeps its left and right edges
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe, and the bot reviews in threads
 
 
 def load_pdf(data: bytes) -> Document:
     if b"%%EOF" not in data.rstrip(b"\x00 \t\r\n\x0c")[-1024:]:
         raise LoadError("PDF 文件已损坏或不完整（缺少文件结尾，可能没有下载完整）")
-    builder = DocumentBuilder("pdf")
-    try:
-        with pdfplumber.open(BytesIO(data)) as pdf:
-            if not pdf.pages:
-                raise LoadError("PDF 文件已损坏或不完整（没有可读取的页面）")
-            has_text = False
-            for number, page in enumerate(pdf.pages, 1):
-                has_text |= _read_page(page, number, builder)
-                page.close()  # drop the page's parsed objects: memory stays flat on long reports
-    except LoadError:
-        raise
-    except PdfminerException as exc:
-        if exc.args and isinstance(exc.args[0], PDFEncryptionError):
-            raise LoadError("PDF 已加密（需要密码才能打开），请提供未加密的文件") from None
-        raise LoadError("PDF 文件已损坏或不完整（无法解析文件结构）") from None
-    except Exception:  # untrusted bytes: pdfminer fails deep inside with all kinds of errors
-        raise LoadError("PDF 文件已损坏或不完整（无法解析页面内容）") from None
-    if not has_text:
+    with _PDFIUM:
+        contents = _read(data)
+    if not any(content.glyphs for content in contents):
         raise LoadError("PDF 没有文字层（可能是扫描件），暂不支持 OCR")
+    pages = [_lay_out(content) for content in contents]
+    for before, after in zip(pages, pages[1:]):
+        _stitch(before, after)
+    builder = DocumentBuilder("pdf")
+    for page in pages:
+        _emit(page, builder)
     return builder.build()
 
 
-def _read_page(page, number: int, builder: DocumentBuilder) -> bool:
-    """Feed the page's lines and tables to ``builder`` top to bottom; False if it has no text."""
-    if not page.chars:
-        return False
-    tables = page.find_tables()
-    boxes = [table.bbox for table in tables]
-    around = page.filter(lambda obj: not any(_centre_in(obj, box) for box in boxes)) if boxes else page
-    lines = [line for line in around.extract_text_lines(return_chars=False) if not _is_page_number(line, page)]
-    left = min((line["x0"] for line in lines), default=0)
-    blocks = [(line["top"], line) for line in lines] + [(table.bbox[1], table) for table in tables]
-    pending: list[str] = []  # printed lines of the paragraph being rejoined
-    for _, block in sorted(blocks, key=lambda item: item[0]):
-        text = block["text"].strip() if isinstance(block, dict) else ""
-        if pending and not (text and _continues(pending[-1], text, block["x0"] - left)):
-            builder.paragraph("".join(pending), page=number)
+def _read(data: bytes) -> list[PageContent]:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
+            raise LoadError("PDF 已加密（需要密码才能打开），请提供未加密的文件") from None
+        raise LoadError("PDF 文件已损坏或不完整（无法解析文件结构）") from None
+    try:
+        if len(pdf) == 0:
+            raise LoadError("PDF 文件已损坏或不完整（没有可读取的页面）")
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                pages.append(read_page(page, index + 1))
+            finally:
+                page.close()
+        return pages
+    except LoadError:
+        raise
+    except Exception:  # untrusted bytes: pdfium fails deep inside with all kinds of errors
+        raise LoadError("PDF 文件已损坏或不完整（无法解析页面内容）") from None
+    finally:
+        pdf.close()
+
+
+@dataclass
+class _Page:
+    number: int
+    blocks: list[TextLine | GridTable]  # top to bottom, running page numbers dropped
+    numbering: dict[int, int]  # a printed line's top -> its line number on the page
+    left: float
+    right: float
+
+
+def _lay_out(content: PageContent) -> _Page:
+    tables, lines = layout(content)
+    lines = [line for line in lines if not _is_page_number(line, content)]
+    printed = sorted({round(line.top) for line in lines} | {round(top) for t in tables for top in t.lines})
+    blocks: list[TextLine | GridTable] = sorted([*lines, *tables], key=lambda block: block.top)
+    return _Page(content.number, blocks, {top: n for n, top in enumerate(printed, 1)},
+                 min((line.x0 for line in lines), default=0), max((line.x1 for line in lines), default=0))
+
+
+def _stitch(before: _Page, after: _Page) -> None:
+    """A table running over a page break: header rows printed again are dropped, and a row the
+    break cut in two (its label's last characters at the top of the next page) is joined again."""
+    if not (before.blocks and after.blocks and isinstance(before.blocks[-1], GridTable)
+            and isinstance(after.blocks[0], GridTable)):
+        return
+    head, tail = before.blocks[-1], after.blocks[0]
+    drop = 0
+    while drop < min(len(tail.rows) - 1, len(head.rows)) and _texts(tail.rows[drop]) == _texts(head.rows[drop]):
+        drop += 1
+    if _join_cut_row(head, tail, drop):
+        drop += 1
+    del tail.rows[:drop], tail.lines[:drop]
+    if not tail.rows:
+        after.blocks.pop(0)
+
+
+def _texts(row: list[str | None]) -> list[str]:
+    return [text for text in row if text is not None]
+
+
+def _join_cut_row(head: GridTable, tail: GridTable, index: int) -> bool:
+    """Join row ``index`` of ``tail`` to the last row of ``head`` when it holds only the rest of that
+    row's texts: no number, no new label (no ordinal), each in a cell as wide as the one above it,
+    whose text is neither a number nor a whole label of the format already."""
+    last, first = head.rows[-1], tail.rows[index]
+    targets: list[tuple[int, str]] = []
+    for c, text in enumerate(first):
+        if not text:
+            continue
+        left, right = tail.xs[c], tail.xs[_span_end(first, c)]
+        above = _owner(last, _column_at(head.xs, (left + right) / 2))
+        if above is None or not last[above] or looks_numeric(text) or starts_with_ordinal(text) \
+                or looks_numeric(last[above]) or label(last[above]) in KNOWN_LABELS \
+                or abs(head.xs[above] - left) > _SAME_EDGE or abs(head.xs[_span_end(last, above)] - right) > _SAME_EDGE:
+            return False
+        targets.append((above, text))
+    for above, text in targets:
+        last[above] += text
+    return bool(targets)
+
+
+def _span_end(row: list[str | None], c: int) -> int:
+    """The right boundary index of the cell starting at column ``c``."""
+    end = c + 1
+    while end < len(row) and row[end] is None:
+        end += 1
+    return end
+
+
+def _column_at(xs: list[float], x: float) -> int | None:
+    return next((c for c in range(len(xs) - 1) if xs[c] <= x < xs[c + 1]), None)
+
+
+def _owner(row: list[str | None], c: int | None) -> int | None:
+    """The column of the cell covering column ``c`` (a spanned position belongs to the cell left of it)."""
+    while c is not None and c > 0 and row[c] is None:
+        c -= 1
+    return c
+
+
+def _emit(page: _Page, builder: DocumentBuilder) -> None:
+    """Feed the page's paragraphs and tables to ``builder`` top to bottom."""
+    pending: list[TextLine] = []  # printed lines of the paragraph being rejoined
+    for block in page.blocks:
+        is_line = isinstance(block, TextLine)
+        if pending and not (is_line and _continues(pending[-1], block, page.left, page.right)):
+            _paragraph(builder, pending, page)
             pending = []
-        if text:
-            pending.append(text)
-        elif not isinstance(block, dict):
-            builder.table(block.extract(), page=number)
+        if is_line:
+            pending.append(block)
+        else:
+            builder.table(block.rows, page=page.number, page_lines=[page.numbering[round(top)] for top in block.lines])
     if pending:
-        builder.paragraph("".join(pending), page=number)
-    return True
+        _paragraph(builder, pending, page)
 
 
-def _continues(previous: str, line: str, indent: float) -> bool:
+def _paragraph(builder: DocumentBuilder, lines: list[TextLine], page: _Page) -> None:
+    builder.paragraph("".join(line.text for line in lines), page=page.number,
+                      page_line=page.numbering[round(lines[0].top)])
+
+
+def _continues(previous: TextLine, line: TextLine, left: float, right: float) -> bool:
     """Printed lines are rejoined into paragraphs (so sentences and the contact block stay
     whole): a wrapped line starts at the margin, after a line that did not end a sentence.
-    Paragraphs open indented (or centred, like titles and signatures) or with an ordinal."""
-    if indent > _INDENT_SLACK or previous.endswith(_TERMINAL) or starts_with_ordinal(line):
+    Paragraphs open indented (or centred, like titles and signatures) or with an ordinal; a
+    short numbered line that stops before the right margin is a heading of its own."""
+    if line.x0 - left > _INDENT_SLACK or previous.text.endswith(_TERMINAL) or starts_with_ordinal(line.text):
         return False
-    return not (starts_with_ordinal(previous) and len(fold(previous)) <= 30)
+    full = previous.x1 >= right - 1.5 * max(g.size for g in previous.glyphs)
+    return full or not (starts_with_ordinal(previous.text) and len(fold(previous.text)) <= 30)
 
 
-def _centre_in(obj: dict, box: tuple[float, float, float, float]) -> bool:
-    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
-def _is_page_number(line: dict, page) -> bool:
-    _, top, _, bottom = page.bbox
-    margin = (bottom - top) * _MARGIN
-    in_margin = line["bottom"] <= top + margin or line["top"] >= bottom - margin
-    return in_margin and bool(_PAGE_NUMBER.fullmatch(line["text"].strip()))
+def _is_page_number(line: TextLine, page: PageContent) -> bool:
+    margin = page.height * _MARGIN
+    in_margin = line.bottom <= margin or line.top >= page.height - margin
+    return in_margin and bool(_PAGE_NUMBER.fullmatch(line.text.strip()))

@@ -55,8 +55,9 @@ T2_2019: dict[str, dict[str, tuple[str, ...]]] = {
     "art20_8": {"admin_fees": ("prev_year_items", "change")},
     "art20_9": {"gov_procurement": ("procurement_items", "procurement_amount")},
 }
-# decimal cells (everything else is a count)
+# decimal cells (everything else is a count), and differences that may be negative
 T2_DECIMAL_COLUMNS = {"amount_10k_yuan", "procurement_amount"}
+T2_SIGNED_COLUMNS = {"change"}
 
 T2_LABELS_ZH = {
     "art20_1": "第二十条第（一）项", "art20_5": "第二十条第（五）项", "art20_6": "第二十条第（六）项",
@@ -159,6 +160,15 @@ T4_COLUMN_LABELS_ZH = {"upheld": "结果维持", "corrected": "结果纠正", "o
 T4_HEADER_WORDS = frozenset({
     "行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉",
 })
+
+# every complete header or row label of the three tables (normalised): a cell holding one of
+# these is whole, so text below it across a page break starts a new row
+KNOWN_LABELS = frozenset(
+    {v for rows in T2_ROWS.values() for labels in rows.values() for v in labels}
+    | set(T2_COLUMNS_2021) | set(T2_COLUMNS_2019) | {"信息内容", "申请人情况", "法人或其他组织"}
+    | {exact for exact, _, _ in T3_ROWS.values()} | set(T3_GROUPS.values())
+    | set(T3_COLUMN_LABELS.values()) | T4_HEADER_WORDS
+)
 
 # ---- template signatures (spec §5) ----------------------------------------------------
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from . import schema as S
 from .document import Artifact, Cell
-from .normalize import PLACEHOLDERS, fold, label, looks_numeric, parse_number
+from .normalize import ORDINAL_RE, PLACEHOLDERS, fold, label, looks_numeric, parse_number
 
+_RESEMBLANCE = 0.6  # share of characters a printed label keeps of the format's (difflib ratio)
 _BLOCK_RE = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
 
 
@@ -33,7 +35,8 @@ class TableSet:
     found: dict[str, int] = field(default_factory=dict)  # table -> first line
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # table -> what is missing
     extra_rows: list[tuple[str, str, int]] = field(default_factory=list)  # (table, label, line)
-    hybrid_rows: list[tuple[str, int]] = field(default_factory=list)
+    hybrid_rows: list[tuple[str, str, int]] = field(default_factory=list)  # 2019 rows/columns: (table, label, line)
+    label_typos: list[tuple[str, str, int]] = field(default_factory=list)  # (printed, the format's, line)
     artifacts: list[Artifact] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)  # folded header/label texts, for the template
     t3_flat_other_handling: bool = False  # 2019: （六）其他处理 is a data row without sub-rows
@@ -54,10 +57,10 @@ class _Reader:
         self.table = table
         self.t = tables
 
-    def put(self, address: str, cell: Cell | None, decimal: bool = False) -> None:
+    def put(self, address: str, cell: Cell | None, decimal: bool = False, signed: bool = False) -> None:
         if cell is None:
             return
-        parsed = parse_number(cell.text, decimal)
+        parsed = parse_number(cell.text, decimal, signed)
         self.t.cells[address] = CellRef(parsed.value, cell.text, cell.line, cell.page, parsed.invalid)
 
     def values_after(self, row: list[Cell], i: int, n: int, is_label) -> list[Cell]:
@@ -109,6 +112,8 @@ def read_t2(rows: list[list[Cell]], tables: TableSet) -> None:
                 columns = []
             elif (col := _t2_column(f)) is not None:
                 columns.append(col[1])
+                if col[0] == "2019":
+                    tables.hybrid_rows.append(("t2", cell.text, cell.line))
             elif (hit := _t2_row(f)) is not None:
                 row_block, row_key = hit
                 in_2021 = S.T2_2021.get(row_block, {}).get(row_key, ())
@@ -117,10 +122,11 @@ def read_t2(rows: list[list[Cell]], tables: TableSet) -> None:
                 if values:
                     for col, vcell in zip(cols, values):
                         prefix = "t2" if col in in_2021 else "t2_2019"
-                        r.put(f"{prefix}.{row_block}.{row_key}.{col}", vcell, col in S.T2_DECIMAL_COLUMNS)
+                        r.put(f"{prefix}.{row_block}.{row_key}.{col}", vcell, col in S.T2_DECIMAL_COLUMNS,
+                              col in S.T2_SIGNED_COLUMNS)
                     seen_rows.add((row_block, row_key))
                     if row_key not in S.T2_2021.get(row_block, {}) and set(cols) <= set(S.T2_COLUMNS_2021.values()):
-                        tables.hybrid_rows.append((cell.text, cell.line))
+                        tables.hybrid_rows.append(("t2", cell.text, cell.line))
                     i += len(values)
             elif f and not _is_value(cell.text) and i + 1 < len(row) and looks_numeric(row[i + 1].text):
                 tables.extra_rows.append(("t2", cell.text, cell.line))
@@ -147,17 +153,37 @@ def _t3_row(f: str, group: str | None) -> str | None:
     return None
 
 
+@dataclass(slots=True)
+class _Unplaced:
+    """A table-三 row whose label names no row of the format: placed later by the fixed row order."""
+
+    cell: Cell
+    values: list[Cell]
+    after: str | None  # the last row placed before it
+    before: str | None = None  # the first row placed after it
+
+
 def read_t3(rows: list[list[Cell]], tables: TableSet) -> None:
     r = _Reader("t3", tables)
     header_words = {fold(v) for v in S.T3_COLUMN_LABELS.values()} | {"申请人情况", "法人或其他组织"}
     columns = list(S.T3_COLUMNS)
     group: str | None = None
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # row key -> its place among the rows read
+    unplaced: list[_Unplaced] = []
+    last_key: str | None = None
     data_started = False
 
     def is_label(text: str) -> bool:
         f = label(text)
         return bool(_t3_row(f, group) or f in _GROUP_BY_LABEL or fold(text) in header_words)
+
+    def place(key: str, cell: Cell, values: list[Cell]) -> None:
+        for col, vcell in zip(columns, values):
+            r.put(f"t3.{key}.{col}", vcell)
+        seen[key] = len(seen)
+        if len(values) < len(columns):
+            tables.incomplete.setdefault("t3", []).append(
+                f"「{S.T3_ROW_LABELS_ZH[key]}」只有 {len(values)} 个数据（应为 {len(columns)} 个）")
 
     for row in rows:
         i = 0
@@ -177,34 +203,65 @@ def read_t3(rows: list[list[Cell]], tables: TableSet) -> None:
             values = r.values_after(row, i, len(columns), is_label) if (key or f in _GROUP_BY_LABEL) else []
             if values:
                 data_started = True
-                target = key or group
-                if key is None and group == "results":
-                    values = []  # the 三、本年度办理结果 label never carries data
-                elif key is None and group == "other_handling":
-                    tables.t3_flat_other_handling = True  # the 2019 format's single row
-                elif key is None:
-                    tables.extra_rows.append(("t3", cell.text, cell.line))
-                for col, vcell in zip(columns, values):
-                    prefix = "t3" if key else "t3_groups"
-                    r.put(f"{prefix}.{target}.{col}", vcell)
                 if key:
-                    seen.add(key)
+                    place(key, cell, values)
+                    last_key = key
+                    for pending in unplaced:
+                        pending.before = pending.before or key
                     # a leaf names its group even where the group label was lost (web copies)
                     group = S.T3_ROWS[key][2] or group
                     if cell.wrapped:
                         tables.artifacts.append(Artifact("wrapped-label", cell.line, cell.text))
-                    if len(values) < len(columns):
-                        tables.incomplete.setdefault("t3", []).append(
-                            f"「{S.T3_ROW_LABELS_ZH[key]}」只有 {len(values)} 个数据（应为 {len(columns)} 个）")
+                elif group == "results":
+                    pass  # the 三、本年度办理结果 label never carries data
+                else:
+                    if group == "other_handling":  # the 2019 format's single row
+                        tables.t3_flat_other_handling = True
+                        tables.hybrid_rows.append(("t3", cell.text, cell.line))
+                    else:
+                        tables.extra_rows.append(("t3", cell.text, cell.line))
+                    for col, vcell in zip(columns, values):
+                        r.put(f"t3_groups.{group}.{col}", vcell)
                 i += len(values)
             elif f and key is None and f not in _GROUP_BY_LABEL and folded not in header_words \
                     and data_started and i + 1 < len(row) and looks_numeric(row[i + 1].text):
-                tables.extra_rows.append(("t3", cell.text, cell.line))
+                values = r.values_after(row, i, len(columns), is_label)
+                unplaced.append(_Unplaced(cell, values, last_key))
+                i += len(values)
             i += 1
+    for pending in _place_by_order(unplaced, seen, tables):
+        place(*pending)
     expected = [k for k in S.T3_ROW_KEYS if not (tables.t3_flat_other_handling and k.startswith("oh_"))]
     missing = [S.T3_ROW_LABELS_ZH[k] for k in expected if k not in seen]
     if missing:
         tables.incomplete.setdefault("t3", []).insert(0, "缺少行：" + "、".join(missing))
+
+
+def _place_by_order(unplaced: list[_Unplaced], seen: dict[str, int], tables: TableSet):
+    """The format's rows come in a fixed order: an unknown label standing where exactly as many
+    rows are missing as unknown labels stand there, and resembling them, is those rows (a typo or
+    a cut label never loses a row; the label itself is reported). Anything else is an extra row."""
+    order = list(S.T3_ROW_KEYS)
+    gaps: dict[tuple[str | None, str | None], list[_Unplaced]] = {}
+    for pending in unplaced:
+        gaps.setdefault((pending.after, pending.before), []).append(pending)
+    for (after, before), group in gaps.items():
+        start = order.index(after) + 1 if after else 0
+        end = order.index(before) if before else len(order)
+        missing = [k for k in order[start:end] if k not in seen]
+        pairs = list(zip(group, missing))
+        if len(missing) == len(group) and all(_resembles(p.cell.text, k) for p, k in pairs):
+            for pending, key in pairs:
+                ordinal = ORDINAL_RE.match(fold(pending.cell.text))
+                expected = (ordinal.group(0) if ordinal else "") + S.T3_ROWS[key][0]
+                tables.label_typos.append((pending.cell.text, expected, pending.cell.line))
+                yield key, pending.cell, pending.values
+        else:
+            tables.extra_rows.extend(("t3", p.cell.text, p.cell.line) for p in group)
+
+
+def _resembles(text: str, key: str) -> bool:
+    return SequenceMatcher(None, label(text), S.T3_ROWS[key][0]).ratio() >= _RESEMBLANCE
 
 
 # ---- table 四 ----------------------------------------------------------------------------

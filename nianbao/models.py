@@ -21,6 +21,7 @@ PARTS = ("一", "二", "三", "四", "五", "六")
 class Location(BaseModel):
     line: int | None = None
     page: int | None = None
+    page_line: int | None = None  # PDF: the printed line on that page, as a reviewer counts it
     cell: str | None = None
 
 

@@ -87,7 +87,8 @@ NARRATIVE_CASES = {
                                                  + CLEAN_NARRATIVE["一"][4]))),
     "rule-foreign-text-pasted": replace(CLEAN, "统一各单位答复口径，规范答复工作。",
                                         "统一各单位答复口径，规范答复工作；坚持把政务公开平台作为财政宣传的重要阵地，充分利用政务公开网站宣传财政业务工作成果。"),
-    "rule-typo": replace(CLEAN, "2024年，经开区管委会深入贯彻", "2024年，经开区管委员会深入贯彻"),
+    # both halves of a D+L rule: a misspelt name in the narrative, a misspelt table label (test_rules.CASES)
+    "rule-typo": replace(CASES["typo"][0], "2024年，经开区管委会深入贯彻", "2024年，经开区管委员会深入贯彻"),
     "rule-scope-unclear": replace(CLEAN, "全年受理政府信息公开申请26件", "全年受理向经开区管委会各部门、各街道提起的政府信息公开申请26件"),
     "rule-narrative-review-unavailable": CLEAN,
     "llm-prompt-injection": _narrative(一=_one(
@@ -132,6 +133,8 @@ def write_inputs() -> None:
     for name, text in NARRATIVE_CASES.items():
         _write_input(name, text)
     for rule, (text, previous, _severity) in CASES.items():
+        if f"rule-{rule}" in NARRATIVE_CASES:
+            continue  # a D+L rule: its narrative case carries the deterministic mutation too
         folder = _write_input(f"rule-{rule}", text, previous=previous)
         if rule not in OWN_ANSWER:
             _share_answer(folder, "clean")

@@ -57,6 +57,7 @@ CASES = {
     "t3-results-total-mismatch": (build_report(values_with(t3__np_repeat__natural_person=1, t3__np_repeat__total=1)), None, "error"),
     "t4-group-total-mismatch": (build_report(values_with(t4__litigation_direct__pending=1)), None, "error"),
     "invalid-number": (replace(build_report(), "\t202\n", "\t二百零二\n"), None, "error"),
+    "typo": (replace(build_report(), "2.其他法律行政法规禁止公开", "2.其他法律行政止公开"), None, "info"),
     "tables-all-zero": (build_report({k: 0 for k in clean_values()}).replace("淄博经济开发区管理委员会", "齐都镇人民政府").replace("26件", "0件"), None, "info"),
     "t2-in-force-zero": (build_report(values_with(t2__art20_1__normative_documents__issued=3)), None, "info"),
     "t2-fee-unit-suspect": (build_report(values_with(t2__art20_8__admin_fees__amount_10k_yuan=2510000)), None, "info"),

@@ -34,11 +34,19 @@ _RESULT = re.compile(r"结果|未(?:出现|发生|开展|收到)|没有(?:出现
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _MEASURE_HEAD = re.compile(r"改进|措施|整改|下一步|今后")
 _PROBLEM_HEAD = re.compile(r"问题|不足")
-_MEASURE_START = re.compile(r"针对(?:上述|以上|这些)问题|下一步|今后")
+_ORDINAL = r"(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十\d]{1,2}[、.．])"
+# 「（二）改进措施：一是…」: a sub-heading that shares its paragraph with the text it heads; an
+# item's own label (「二是解决群众反映问题：」) is none
+_INLINE_HEAD = re.compile(rf"^\s*{_ORDINAL}?\s*(?![一二三四五六七八九十]是)(?P<label>[^，,。；;：:]{{2,16}})[：:]")
+_INLINE_PROBLEMS = re.compile(r"存在|不足")
+_ACTION = r"加强|强化|完善|健全|推进|提升|提高|加大|做好|开展|落实|明确|规范|建立|深化|优化|丰富|拓宽|扩大"
+# where measures start inside a paragraph; they count only if items or actions follow (_measure_start)
+_MEASURE_MARK = re.compile(r"针对(?:上述|以上|这些|存在的?)问题|下一步|今后|(?:改进|整改)措施"
+                           r"|(?:以下|如下)(?:几[个项]?方面的?)?(?:措施|工作|举措)|将[^，,。；;]{0,12}?(?:改进|整改)")
 # a paragraph that opens with a verb of action is a measure even without a 「改进措施」 heading
-_MEASURE_LEAD = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十\d]{1,2}[、.．]|[一二三四五六七八九十]是)?"
-                           r"\s*(?:加强|强化|完善|健全|推进|提升|提高|加大|做好|开展|落实|明确|规范|建立|深化|优化)")
+_MEASURE_LEAD = re.compile(rf"^(?:{_ORDINAL}|[一二三四五六七八九十]是)?\s*(?:{_ACTION})")
 _ITEM = re.compile(r"[一二三四五六七八九十]是|(?:^|[。；;])\s*\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,2}[)）]")
+_CLAUSE_END = "。；;！!？?，,"
 _RECTIFIED = re.compile(r"(?:上一?年度?|去年)[^。；]{0,40}(?:问题|整改)|整改(?:情况|落实|到位|完成)")
 _TYPOS = {"管委员会": "管委会", "依法申请公开情况": "依申请公开情况"}
 _SCOPE = re.compile(r"向[^，。；]{0,20}各(?:镇|乡|街道|部门|单位)[^，。；]{0,12}(?:提起|提出)的[^，。；]{0,12}申请")
@@ -100,8 +108,30 @@ def _is_short_title(text: str) -> bool:
     return len(folded) <= 20 and "。" not in folded.rstrip("。")
 
 
+def _inline_head(text: str) -> tuple[bool, str] | None:
+    """A 「改进措施：」/「存在问题：」 label opening the paragraph: whether it heads measures, and the
+    text after it."""
+    m = _INLINE_HEAD.match(text)
+    if not m:
+        return None
+    if _MEASURE_HEAD.search(m.group("label")):
+        return True, text[m.end():]
+    return (False, text[m.end():]) if _INLINE_PROBLEMS.search(m.group("label")) else None
+
+
+def _measure_start(text: str) -> int | None:
+    """Where measures start inside a paragraph: the clause holding a marker (「下一步」「以下措施」
+    「将…改进」) that enumerated items or action verbs follow, or that introduces a list (「：」)."""
+    for m in _MEASURE_MARK.finditer(text):
+        rest = text[m.end():]
+        if _ITEM.search(rest) or re.search(_ACTION, rest) or rest.rstrip().endswith(("：", ":")):
+            return max(text.rfind(c, 0, m.start()) for c in _CLAUSE_END) + 1
+    return None
+
+
 def _part5(ex: Extraction) -> list[AspectStatus]:
-    """Problems and measures, by the sub-headings 「存在问题」「改进措施」 or an inline 「针对上述问题」."""
+    """Problems and measures, by the sub-headings 「存在问题」「改进措施」 (alone or opening a
+    paragraph), or a marker inside a paragraph (「针对上述问题」「下一步」「以下措施：一是…」)."""
     problems: list[tuple[Paragraph, str]] = []
     measures: list[tuple[Paragraph, str]] = []
     section = problems
@@ -109,15 +139,20 @@ def _part5(ex: Extraction) -> list[AspectStatus]:
         if _is_short_title(p.text) and (_MEASURE_HEAD.search(p.text) or _PROBLEM_HEAD.search(p.text)):
             section = measures if _MEASURE_HEAD.search(p.text) else problems
             continue
-        if section is problems and _MEASURE_LEAD.match(fold(p.text)):
+        text = p.text
+        if inline := _inline_head(text):
+            heads_measures, text = inline
+            section = measures if heads_measures else problems
+        if section is problems and _MEASURE_LEAD.match(fold(text)):
             section = measures
-        m = _MEASURE_START.search(p.text) if section is problems else None
-        if m:
-            problems.append((p, p.text[:m.start()]))
-            measures.append((p, p.text[m.start():]))
+        start = _measure_start(text) if section is problems else None
+        if start is not None:
+            if text[:start].strip():
+                problems.append((p, text[:start]))
+            measures.append((p, text[start:]))
             section = measures
         else:
-            section.append((p, p.text))
+            section.append((p, text))
     problem_text = [t for _, t in problems]
     count = sum(len(_ITEM.findall(t)) for t in problem_text) or sum(
         1 for t in problem_text for s in _sentences(t) if len(fold(s)) >= 8 and not s.endswith(("：", ":")))

@@ -23,7 +23,9 @@ def where(f: Finding) -> str:
     bits = []
     if loc.page is not None:
         bits.append(f"第{loc.page}页")
-    if loc.line is not None:
+    if loc.page is not None and loc.page_line is not None:
+        bits.append(f"第{loc.page_line}行")  # a reviewer counts lines on the printed page
+    elif loc.line is not None:
         bits.append(f"第{loc.line}行")
     if loc.cell:
         bits.append(loc.cell)

@@ -19,10 +19,11 @@ __all__ = ["REGISTRY", "Rule", "run_rules", "to_finding"]
 
 def to_finding(rule: Rule, hit: Hit, ctx: Context, source: str = "rule") -> Finding:
     severity = ctx.config.severity.get(rule.id) or hit.severity or rule.severity
-    page = hit.page if hit.page is not None else ctx.pages.get(hit.line) if hit.line else None
+    page, page_line = ctx.pages.get(hit.line, (None, None)) if hit.line else (None, None)
     return Finding(rule=rule.id, severity=severity, part=hit.part or rule.part or ctx.ex.part_of(hit.line),
                    message=hit.message, evidence=hit.evidence,
-                   location=Location(line=hit.line, page=page, cell=hit.cell), source=source)
+                   location=Location(line=hit.line, page=hit.page if hit.page is not None else page,
+                                     page_line=page_line, cell=hit.cell), source=source)
 
 
 def run_rules(ex: Extraction, config: Config | None = None, previous: Extraction | None = None) -> list[Finding]:

@@ -37,10 +37,11 @@ class Context:
         return self.ex.narrative
 
     @cached_property
-    def pages(self) -> dict[int, int]:
-        out: dict[int, int] = {}
+    def pages(self) -> dict[int, tuple[int, int | None]]:
+        """Line -> (page, printed line on that page) for the lines of a paged document."""
+        out: dict[int, tuple[int, int | None]] = {}
         for block in self.ex.doc.blocks:
             for item in (block.cells() if hasattr(block, "cells") else [block]):
                 if item.page is not None:
-                    out[item.line] = item.page
+                    out[item.line] = (item.page, item.page_line)
         return out

@@ -49,13 +49,6 @@ narrative_rule("foreign-text-pasted", "warning", None, """
     Why: a pasted paragraph misreports what the body did.
     Example: 乡镇报告写「把政务公开平台作为财政宣传的重要阵地」.
 """)
-narrative_rule("typo", "info", None, """
-    错别字或机关名称写错。
-
-    What it checks: wrong words and names (「管委员会」 for 「管委会」, 「依法申请公开」 for 「依申请公开」).
-    Why: errors in an official publication.
-    Example: 「经开区管委员会」.
-""")
 narrative_rule("scope-unclear", "info", None, """
     报告把下属单位的数字混入本机关的统计。
 

@@ -47,10 +47,11 @@ def part_order(ctx: Context):
 
 @rule("part-heading-nonstandard", "warning")
 def part_heading(ctx: Context):
-    """部分标题缺少或写错序号（warning），或措辞与 2021 版格式不同（info）。
+    """部分标题缺少或写错序号、措辞有误（warning），或措辞与 2021 版格式不同（info）。
 
     What it checks: each heading is printed with its own ordinal (「六、」) and the standard
-    wording; tolerated variants (e.g. 「四、因政府信息公开工作被申请行政复议…」) are info only.
+    wording; tolerated variants (e.g. 「四、因政府信息公开工作被申请行政复议…」) are info only,
+    a misprinted wording (「四、政府信息公开行政法复议、行政诉讼情况」) is a warning.
     Why: a heading without its ordinal, or 其它 for 其他, is a visible departure from the format.
     Example: 第 456 行「其它需要报告的事项」：缺少序号「六、」，「其它」应为「其他」.
     """
@@ -62,10 +63,12 @@ def part_heading(ctx: Context):
             problems.append(f"序号「{head.ordinal}、」应为「{head.part}、」")
         if "其它" in head.text:
             problems.append("「其它」应为「其他」")
+        elif not head.known:
+            problems.append(f"措辞有误，应为「{head.part}、{PART_HEADINGS[head.part][0]}」")
         elif not head.standard:
             problems.append(f"标准措辞为「{PART_HEADINGS[head.part][0]}」")
         if problems:
-            severity = "warning" if head.ordinal != head.part or "其它" in head.text else "info"
+            severity = "warning" if head.ordinal != head.part or "其它" in head.text or not head.known else "info"
             yield Hit(f"第{head.part}部分标题「{head.text}」：" + "，".join(problems),
                       evidence=head.text, line=head.line, part=head.part, severity=severity)
 
@@ -108,13 +111,23 @@ def outdated_template(ctx: Context):
 def template_hybrid_row(ctx: Context):
     """2021 版表格中夹带 2019 版的行或列（如「其他对外管理服务事项」）。
 
-    What it checks: a 2019-only row or column inside an otherwise 2021 table.
+    What it checks: a 2019-only row or column inside otherwise 2021 tables: 表二's 2019 rows
+    and columns, or 表三's （六）其他处理 as one data row instead of the 2021 format's three.
     Why: the 2021 format removed these rows; their numbers are not part of the statistics.
     Example: 第二十条第（五）项下出现「其他对外管理服务事项」.
     """
-    for text, line in ctx.ex.tables.hybrid_rows:
-        yield Hit(f"表二在 2021 版格式中保留了 2019 版的行「{text}」，应删除", evidence=text, line=line)
-    if ctx.ex.template == "hybrid" and not ctx.ex.tables.hybrid_rows:
+    if ctx.ex.template != "hybrid":
+        return
+    pieces = dict.fromkeys(ctx.ex.tables.hybrid_rows)
+    for table, text, line in pieces:
+        part = TABLE_PART[table]
+        if table == "t3":
+            message = (f"表三「{text}」只有一行数据（2019 版格式），2021 版应分为「逾期不补正」"
+                       "「逾期未按收费通知缴费」「其他」三行")
+        else:
+            message = f"表二在 2021 版格式中保留了 2019 版的行或列「{text}」，应删除"
+        yield Hit(message, evidence=text, line=line, part=part)
+    if not pieces:
         yield Hit("表格同时含有 2019 版和 2021 版的列或行，应统一使用 2021 版格式", line=ctx.ex.tables.found.get("t2"))
 
 

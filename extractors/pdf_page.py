@@ -1,0 +1,204 @@
+"""What a PDF page really contains, read with pdfium: every character with its box, and the ruling
+lines a reader sees. This is the whole input of the table reader (``pdf_grid``), the same shape OCR
+and line detection would give, so a scanned page can feed it later.
+
+Coordinates are in points from the top-left corner of the page (y grows downwards).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+_THIN = 3.0  # points: a filled rectangle thinner than this is a drawn line
+_WHITE = 245  # a colour channel at or above this on all three is paper-white: nothing is drawn
+_ASCENT = 0.88  # share of the em box above the baseline (CJK fonts)
+_SEGMENT_LINE, _SEGMENT_MOVE = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_MOVETO
+
+
+@dataclass(slots=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # font size in points (the line height a reader sees)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Ruling:
+    """An axis-aligned line: horizontal when ``top == bottom``, vertical when ``x0 == x1``."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return self.bottom - self.top <= self.x1 - self.x0
+
+
+@dataclass(slots=True)
+class PageContent:
+    number: int
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    rulings: list[Ruling]
+
+
+def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+    left, bottom, right, top = page.get_mediabox()
+    textpage = page.get_textpage()
+    try:
+        glyphs = _glyphs(textpage, top)
+    finally:
+        textpage.close()
+    rulings: list[Ruling] = []
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        _collect(raw.FPDFPage_GetObject(page.raw, i), pdfium.PdfMatrix(), top, rulings)
+    return PageContent(number, right - left, top - bottom, glyphs, rulings)
+
+
+def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> list[Glyph]:
+    """Characters with their advance box (pdfium's loose box: an em high, so a line's characters
+    share one band whatever their shape). Some producers' text matrices make the loose box twenty
+    times too large; there the ink box gives the width and the baseline an em box."""
+    handle = textpage.raw
+    loose = raw.FS_RECTF()
+    sizes: dict[int | None, float] = {}  # text object -> font size on the page
+    out: list[Glyph] = []
+    for i in range(raw.FPDFText_CountChars(handle)):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        if code <= 32 or code == 0xFFFE or code == 0xA0 or code == 0x3000:
+            continue  # spaces, line breaks pdfium inferred: the layout says where words part
+        obj = raw.FPDFText_GetTextObject(handle, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        size = sizes.get(key)
+        if size is None:
+            size = sizes[key] = _font_size(obj, handle, i)
+        if not raw.FPDFText_GetLooseCharBox(handle, i, loose):
+            continue
+        if loose.right - loose.left <= 1.5 * size and loose.top - loose.bottom <= 1.5 * size:
+            out.append(Glyph(chr(code), loose.left, loose.right, page_top - loose.top, page_top - loose.bottom, size))
+        else:
+            out.append(_ink_glyph(handle, i, chr(code), size, page_top))
+    return out
+
+
+def _font_size(obj, handle, index: int) -> float:
+    font = ctypes.c_float()
+    if not obj or not raw.FPDFTextObj_GetFontSize(obj, font):
+        return raw.FPDFText_GetFontSize(handle, index) or 10.0
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    return font.value * (abs(m.a * m.d - m.b * m.c) ** 0.5 or 1.0)
+
+
+def _ink_glyph(handle, index: int, text: str, size: float, page_top: float) -> Glyph:
+    left, right, low, high = (ctypes.c_double() for _ in range(4))
+    raw.FPDFText_GetCharBox(handle, index, left, right, low, high)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    raw.FPDFText_GetCharOrigin(handle, index, x, y)
+    return Glyph(text, left.value, right.value, page_top - y.value - _ASCENT * size,
+                 page_top - y.value + (1 - _ASCENT) * size, size)
+
+
+def _collect(handle, parent: pdfium.PdfMatrix, page_top: float, out: list[Ruling]) -> None:
+    """Rulings of one page object; form XObjects are walked with their matrices composed."""
+    kind = raw.FPDFPageObj_GetType(handle)
+    matrix = _matrix(handle).multiply(parent)
+    if kind == raw.FPDF_PAGEOBJ_FORM:
+        for i in range(raw.FPDFFormObj_CountObjects(handle)):
+            _collect(raw.FPDFFormObj_GetObject(handle, i), matrix, page_top, out)
+    elif kind == raw.FPDF_PAGEOBJ_PATH:
+        _path_rulings(handle, matrix, page_top, out)
+
+
+def _matrix(handle) -> pdfium.PdfMatrix:
+    fs = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(handle, fs)
+    return pdfium.PdfMatrix.from_raw(fs)
+
+
+def _visible(getter, handle) -> bool:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(handle, r, g, b, a):
+        return True
+    return a.value > 0 and min(r.value, g.value, b.value) < _WHITE
+
+
+def _path_rulings(handle, matrix: pdfium.PdfMatrix, page_top: float, out: list[Ruling]) -> None:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(handle, fill, stroke)
+    stroked = bool(stroke.value) and _visible(raw.FPDFPageObj_GetStrokeColor, handle)
+    filled = bool(fill.value) and _visible(raw.FPDFPageObj_GetFillColor, handle)
+    if not (stroked or filled):
+        return  # white boxes behind text (one per printed line, say) draw nothing a reader sees
+    points = _points(handle, matrix, page_top)
+    if not points:
+        return
+    xs = [x for path in points for x, _ in path]
+    ys = [y for path in points for _, y in path]
+    x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    if filled and (x1 - x0 <= _THIN or bottom - top <= _THIN):
+        out.append(_thin_line(x0, top, x1, bottom))
+        return
+    if not (stroked or (filled and _is_rectangle(points))):
+        return  # a filled shape (a logo, a seal, a bullet) is no ruling
+    for path in points:
+        for (ax, ay), (bx, by) in zip(path, path[1:]):
+            if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
+                out.append(Ruling(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+
+
+def _points(handle, matrix: pdfium.PdfMatrix, page_top: float) -> list[list[tuple[float, float]]]:
+    """Sub-paths as lists of page points; a sub-path with a curve in it is left out."""
+    paths: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    curved = False
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(raw.FPDFPath_CountSegments(handle)):
+        segment = raw.FPDFPath_GetPathSegment(handle, i)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        px, py = matrix.on_point(x.value, y.value)
+        point = (px, page_top - py)
+        if kind == _SEGMENT_MOVE:
+            if current and not curved:
+                paths.append(current)
+            current, curved = [point], False
+            continue
+        curved |= kind != _SEGMENT_LINE
+        current.append(point)
+        if raw.FPDFPathSegment_GetClose(segment) and current:
+            current.append(current[0])
+    if current and not curved:
+        paths.append(current)
+    return paths
+
+
+def _is_rectangle(points: list[list[tuple[float, float]]]) -> bool:
+    return len(points) == 1 and 4 <= len(points[0]) <= 5 and all(
+        abs(ax - bx) < 0.5 or abs(ay - by) < 0.5 for (ax, ay), (bx, by) in zip(points[0], points[0][1:]))
+
+
+def _thin_line(x0: float, top: float, x1: float, bottom: float) -> Ruling:
+    if x1 - x0 >= bottom - top:
+        y = (top + bottom) / 2
+        return Ruling(x0, y, x1, y)
+    x = (x0 + x1) / 2
+    return Ruling(x, top, x, bottom)
