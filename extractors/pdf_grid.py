@@ -147,14 +147,21 @@ def _positions(values: list[float]) -> list[float]:
     return [sum(g) / len(g) for g in _clusters(sorted(values), lambda v: v)]
 
 
-def _covered(lines: list[Ruling], at: float, start: float, end: float) -> bool:
-    """Whether rulings of one orientation at ``at`` cover most of [start, end]."""
-    got = 0.0
+def _spans_at(lines: list[Ruling], bounds: list[float]) -> list[list[tuple[float, float]]]:
+    """For each boundary, the extents of the rulings lying on it (one orientation)."""
+    out: list[list[tuple[float, float]]] = [[] for _ in bounds]
     for r in lines:
         horizontal = r.top == r.bottom
-        pos, a, b = (r.top, r.x0, r.x1) if horizontal else (r.x0, r.top, r.bottom)
-        if abs(pos - at) <= _SNAP:
-            got += max(0.0, min(b, end) - max(a, start))
+        pos, extent = (r.top, (r.x0, r.x1)) if horizontal else (r.x0, (r.top, r.bottom))
+        for i, at in enumerate(bounds):
+            if abs(pos - at) <= _SNAP:
+                out[i].append(extent)
+    return out
+
+
+def _covered(spans: list[tuple[float, float]], start: float, end: float) -> bool:
+    """Whether the rulings of one boundary cover most of [start, end]."""
+    got = sum(max(0.0, min(b, end) - max(a, start)) for a, b in spans)
     return got >= (end - start) * _COVER
 
 
@@ -162,8 +169,8 @@ def _covered(lines: list[Ruling], at: float, start: float, end: float) -> bool:
 
 def _fill(component: list[Ruling], xs: list[float], ys: list[float], glyphs: list[Glyph]) -> GridTable:
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    horizontal = [r for r in component if r.horizontal]
-    vertical = [r for r in component if not r.horizontal]
+    on_x = _spans_at([r for r in component if not r.horizontal], xs)
+    on_y = _spans_at([r for r in component if r.horizontal], ys)
     owner = [[r * n_cols + c for c in range(n_cols)] for r in range(n_rows)]
 
     def find(i: int) -> int:
@@ -175,9 +182,9 @@ def _fill(component: list[Ruling], xs: list[float], ys: list[float], glyphs: lis
     flat = [i for row in owner for i in row]
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and not _covered(vertical, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < n_cols and not _covered(on_x[c + 1], ys[r], ys[r + 1]):
                 flat[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and not _covered(horizontal, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < n_rows and not _covered(on_y[r + 1], xs[c], xs[c + 1]):
                 flat[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
     regions: dict[int, _Region] = {}
     for r in range(n_rows):
@@ -229,21 +236,28 @@ def _index(bounds: list[float], value: float) -> int:
 
 def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
     """Glyphs grouped into printed lines (by vertical overlap), each read left to right."""
-    lines: list[list[Glyph]] = []
-    top = bottom = 0.0  # the band of the line being filled
-    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
-        if lines and min(bottom, g.bottom) - max(top, g.top) >= 0.5 * min(bottom - top, g.bottom - g.top):
-            lines[-1].append(g)
-            top, bottom = min(top, g.top), max(bottom, g.bottom)
-            continue
-        lines.append([g])
-        top, bottom = g.top, g.bottom
+    bands: list[tuple[list[Glyph], float, float]] = []  # glyphs, top, bottom
+    for g in sorted(glyphs, key=_reading_order):
+        if bands:
+            line, top, bottom = bands[-1]
+            if min(bottom, g.bottom) - max(top, g.top) >= 0.5 * min(bottom - top, g.bottom - g.top):
+                line.append(g)
+                bands[-1] = (line, min(top, g.top), max(bottom, g.bottom))
+                continue
+        bands.append(([g], g.top, g.bottom))
     out = []
-    for line in lines:
-        line.sort(key=lambda g: g.x0)
-        out.append(TextLine(line, _join_glyphs(line), line[0].x0, max(g.x1 for g in line),
-                            min(g.top for g in line), max(g.bottom for g in line)))
+    for line, top, bottom in bands:
+        line.sort(key=_left)
+        out.append(TextLine(line, _join_glyphs(line), line[0].x0, max(g.x1 for g in line), top, bottom))
     return out
+
+
+def _reading_order(g: Glyph) -> tuple[float, float]:
+    return (g.top + g.bottom, g.x0)
+
+
+def _left(g: Glyph) -> float:
+    return g.x0
 
 
 def _join_glyphs(line: list[Glyph]) -> str:

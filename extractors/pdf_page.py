@@ -15,6 +15,7 @@ import pypdfium2.raw as raw
 
 _THIN = 3.0  # points: a filled rectangle thinner than this is a drawn line
 _WHITE = 245  # a colour channel at or above this on all three is paper-white: nothing is drawn
+_BLANKS = frozenset({0xA0, 0x3000, 0xFFFE})
 _ASCENT = 0.88  # share of the em box above the baseline (CJK fonts)
 _SEGMENT_LINE, _SEGMENT_MOVE = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_MOVETO
 
@@ -78,34 +79,19 @@ def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> list[Glyph]:
     share one band whatever their shape). Some producers' text matrices make the loose box twenty
     times too large; there the ink box gives the width and the baseline an em box."""
     handle = textpage.raw
-    loose = raw.FS_RECTF()
-    sizes: dict[int | None, float] = {}  # text object -> font size on the page
+    loose, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     out: list[Glyph] = []
     for i in range(raw.FPDFText_CountChars(handle)):
         code = raw.FPDFText_GetUnicode(handle, i)
-        if code <= 32 or code == 0xFFFE or code == 0xA0 or code == 0x3000:
+        if code <= 32 or code in _BLANKS or not raw.FPDFText_GetLooseCharBox(handle, i, loose):
             continue  # spaces, line breaks pdfium inferred: the layout says where words part
-        obj = raw.FPDFText_GetTextObject(handle, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        size = sizes.get(key)
-        if size is None:
-            size = sizes[key] = _font_size(obj, handle, i)
-        if not raw.FPDFText_GetLooseCharBox(handle, i, loose):
-            continue
+        raw.FPDFText_GetMatrix(handle, i, matrix)
+        size = raw.FPDFText_GetFontSize(handle, i) * (abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0)
         if loose.right - loose.left <= 1.5 * size and loose.top - loose.bottom <= 1.5 * size:
             out.append(Glyph(chr(code), loose.left, loose.right, page_top - loose.top, page_top - loose.bottom, size))
         else:
             out.append(_ink_glyph(handle, i, chr(code), size, page_top))
     return out
-
-
-def _font_size(obj, handle, index: int) -> float:
-    font = ctypes.c_float()
-    if not obj or not raw.FPDFTextObj_GetFontSize(obj, font):
-        return raw.FPDFText_GetFontSize(handle, index) or 10.0
-    m = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(obj, m)
-    return font.value * (abs(m.a * m.d - m.b * m.c) ** 0.5 or 1.0)
 
 
 def _ink_glyph(handle, index: int, text: str, size: float, page_top: float) -> Glyph:

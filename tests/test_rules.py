@@ -197,3 +197,17 @@ def test_previous_of_another_body_or_year_is_ignored():
     for previous in (other_body, same_year):
         rules = {f.rule for f in review_bytes(build_report().encode(), "x.txt", previous=previous).findings}
         assert not rules & {"copy-paste-previous-year", "cross-year-carryover-mismatch", "cross-year-in-force-mismatch"}
+
+
+@pytest.mark.parametrize("items, fires", [
+    ("一是个别单位信息更新不及时、发布不规范；三是基层政务公开工作人员力量薄弱。", True),  # skipped
+    ("一是个别单位信息更新不及时；二是发布不规范；二是基层政务公开工作人员力量薄弱。", True),  # repeated
+    ("一是个别单位信息更新不及时、发布不规范；二是基层政务公开工作人员力量薄弱。", False),
+    ("统一是基础，个别单位信息更新不及时；二是人员力量薄弱。", False),  # no enumeration starts at 一
+])
+def test_an_enumeration_whose_ordinals_skip_or_repeat_is_a_typo(items, fires):
+    text = replace(build_report(), "一是个别单位信息更新不及时、发布不规范；二是基层政务公开工作人员力量薄弱。", items)
+    hits = [f for f in review_bytes(text.encode(), "r.txt").findings if f.rule == "typo" and f.source == "rule"]
+    assert bool(hits) == fires
+    if fires:
+        assert hits[0].part == "五" and "不连续或重复" in hits[0].message

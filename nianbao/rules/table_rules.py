@@ -124,22 +124,6 @@ def _counts(ctx: Context) -> list[int | float]:
             if ref.value is not None and a.startswith(("t2", "t3", "t4"))]
 
 
-@rule("typo", "info", None, detection="D+L")
-def typo(ctx: Context):
-    """错别字或机关名称写错。
-
-    What it checks: a table label that differs from the format's wording but stands where the
-    fixed row order leaves no doubt which row it is (the row is read as that row); in the
-    narrative, wrong words and names (「管委员会」 for 「管委会」, 「依法申请公开」 for 「依申请公开」),
-    found by the narrative review.
-    Why: errors in an official publication; a mislabelled table row is hard to compare.
-    Example: 表三「2.其他法律行政止公开」（应为「其他法律行政法规禁止公开」）; 「经开区管委员会」.
-    """
-    for printed, expected, line in ctx.ex.tables.label_typos:
-        yield Hit(f"表三行标签「{printed}」与格式不符，应为「{expected}」（已按行序读作该行）",
-                  evidence=printed, line=line, part="三")
-
-
 @rule("tables-all-zero", "info", "二")
 def tables_all_zero(ctx: Context):
     """人民政府的报告中表二、表三、表四全部为 0（S-T2-ACTIVITY），请人工确认。

@@ -1,14 +1,19 @@
-"""Rules over the narrative text: numbers against the tables, truncation, conversion artefacts."""
+"""Rules over the narrative text: numbers against the tables, truncation, conversion artefacts,
+misspellings."""
 
 from __future__ import annotations
 
+import re
+
 from extractors.normalize import fold, starts_with_ordinal
 
-from ..claims import mismatch_message, regex_claims
+from ..claims import cn_int, mismatch_message, regex_claims
 from .context import Context
 from .registry import Hit, rule
 
 _TERMINAL = tuple("。！？；;!?：:…”」）)》")
+# 「一是…二是…三是」: an enumeration inside a paragraph, each item opening a clause
+_ENUMERATION = re.compile(r"(?:^|(?<=[。；;：:，,、]))\s*([一二三四五六七八九十]{1,2})是")
 _ARTIFACTS = {
     "bookmark": "Word 书签标记「[bookmark: …]」",
     "truncated-header": "表头文字被截断",
@@ -19,11 +24,13 @@ _ARTIFACTS = {
 
 @rule("narrative-table-mismatch", "warning", detection="D+L")
 def narrative_table(ctx: Context):
-    """正文中的数字与表格不一致（§4.4：收到申请、办结、结转、复议、诉讼、制发文件、许可处罚强制）。
+    """正文中的数字与表格不一致（§4.4：收到申请、办结、结转、复议、诉讼、制发文件、现行有效文件、予以公开、许可处罚强制）。
 
     What it checks: numbers stated in the narrative (found by pattern here, and by the LLM when
-    one is configured) against the table cells they describe — compared by code. 「主动公开文件3条」
-    is not 「制发行政规范性文件3件」: only explicit wording is taken.
+    one is configured) against the table cells they describe — compared by code. A number counts
+    only when the words around it name the metric and its unit counts the metric's own object:
+    「主动公开文件3条」 is not 「制发行政规范性文件3件」, 「公开行政许可信息40条」 is not 40 licensing
+    decisions, 「三个第一时间」 is no count of applications.
     Why: the narrative and the tables must tell the same story; a mismatch means one is wrong.
     Example: 第 11 行称收到/受理申请 26 件，但表三「一、本年新收…」「总计」列为 25.
     """
@@ -73,3 +80,26 @@ def conversion_artifact(ctx: Context):
         yield Hit(f"{_ARTIFACTS[kind]}（第 {lines} 行），已在分析前清除；请核对发布页面是否可见",
                   evidence=found[0].text[:80], line=found[0].line)
 
+
+
+@rule("typo", "info", None, detection="D+L")
+def typo(ctx: Context):
+    """错别字、机关名称写错或序号错乱。
+
+    What it checks: a table label that differs from the format's wording but stands where the
+    fixed row order leaves no doubt which row it is (the row is read as that row); an enumeration
+    「一是…二是…」 whose ordinals skip or repeat; in the narrative, wrong words and names
+    (「管委员会」 for 「管委会」), found by the narrative review.
+    Why: errors in an official publication; a mislabelled table row is hard to compare.
+    Example: 表三「2.其他法律行政止公开」（应为「2.其他法律行政法规禁止公开」）; 「一是…三是…三是」.
+    """
+    for printed, expected, line in ctx.ex.tables.label_typos:
+        yield Hit(f"表三行标签「{printed}」与格式不符，应为「{expected}」（已按行序读作该行）",
+                  evidence=printed, line=line, part="三")
+    for para in ctx.narrative:
+        ordinals = [m.group(1) for m in _ENUMERATION.finditer(para.text)]
+        values = [cn_int(o) for o in ordinals]
+        if len(values) >= 2 and values[0] == 1 and values != list(range(1, len(values) + 1)):
+            printed = "、".join(f"{o}是" for o in ordinals)
+            right = "、".join(f"{'一二三四五六七八九十'[i]}是" for i in range(min(len(values), 10)))
+            yield Hit(f"分项序号依次为「{printed}」，不连续或重复，应为「{right}」", evidence=printed, line=para.line)
