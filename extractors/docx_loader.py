@@ -40,13 +40,18 @@ def _walk(container, builder: DocumentBuilder) -> None:
     for block in _children(container, (_P, _TBL)):
         if block.tag == _P:
             builder.paragraph(_text(block))
-        elif block.find(".//" + _TBL) is not None:
-            # a table holding tables is page layout: its cells are ordinary body content
+        elif block.find(".//" + _TBL) is not None or _one_column(block):
+            # a table holding tables, or a single column of boxes around text, is page layout:
+            # its cells are ordinary body content
             for tr in _children(block, (_TR,)):
                 for tc in _children(tr, (_TC,)):
                     _walk(tc, builder)
         else:
             builder.table(_grid(block))
+
+
+def _one_column(tbl) -> bool:
+    return all(sum(1 for _ in _children(tr, (_TC,))) <= 1 for tr in _children(tbl, (_TR,)))
 
 
 def _children(parent, tags: tuple[str, ...]) -> Iterator:

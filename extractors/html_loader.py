@@ -17,6 +17,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .document import Document, DocumentBuilder
 from .errors import LoadError
+from .metadata import title_rank
+from .normalize import fold
 from .text_loader import decode
 
 # never report text, wherever they are
@@ -41,6 +43,9 @@ _GB_NAMES = {"gbk", "gb2312", "gb_2312-80", "gb18030", "x-gbk", "cp936", "euc-cn
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DATE_METAS = {"pubdate", "publishdate", "firstpublishedtime", "article:published_time"}
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_TITLE_METAS = {"articletitle", "og:title", "title"}
+_TITLE_CLASS = re.compile(r"title", re.I)
+_SITE_SEPARATOR = re.compile(r"[_|｜]| [-—–] ")  # 「报告名_站点名」「报告名 - 站点名」
 
 # a source line break between two CJK characters is not a space
 _CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n[ \t\r\n\f]*(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -60,9 +65,9 @@ def load_html(data: bytes) -> Document:
         headed = _heading_ancestors(soup)
         root = _content_root(headed) or soup.body or soup
         title = _page_title(soup)
-        if title and "年度报告" not in _collapse(root.get_text()[:300]):
-            builder.paragraph(title)  # CMS templates often put the title above the article body
         _drop_chrome(root, headed)
+        if title and not fold(root.get_text()).startswith(fold(title)):
+            builder.paragraph(title)  # CMS templates often put the title above the article body
         _Flow(builder.paragraph, lambda table: builder.table(_grid(table))).run(root)
     except RecursionError:
         raise LoadError("HTML 嵌套层级过深，无法解析") from None
@@ -120,15 +125,16 @@ def _content_root(headed: dict[int, _Holder]) -> Tag | None:
 
 
 def _page_title(soup: BeautifulSoup) -> str | None:
-    for heading in soup.find_all(["h1", "h2", "h3"]):
-        text = _collapse(heading.get_text())
-        if "年度报告" in text:
-            return text
-    if soup.title:
-        for part in re.split(r"[_|｜]| - ", soup.title.get_text()):
-            if "年度报告" in part:
-                return _collapse(part)
-    return None
+    """The report's title as the page gives it: meta tags, the article heading, or <title> without the
+    site name; the best ranked, in that order on ties."""
+    texts = [meta.get("content") or "" for meta in soup.find_all("meta")
+             if (meta.get("name") or meta.get("property") or "").strip().lower() in _TITLE_METAS]
+    texts += [heading.get_text() for heading in soup.find_all(["h1", "h2", "h3"])]
+    texts += [element.get_text() for element in soup.find_all(["div", "p"], class_=_TITLE_CLASS)]
+    texts += [soup.title.get_text()] if soup.title else []
+    candidates = [_collapse(part) for text in texts for part in _SITE_SEPARATOR.split(text)]
+    ranked = [(rank, -order, text) for order, text in enumerate(candidates) if (rank := title_rank(text))]
+    return max(ranked)[2] if ranked else None
 
 
 def _drop_chrome(root: Tag, headed: dict[int, _Holder]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,16 @@ _ISSUER_SUFFIX = re.compile(r"(人民政府|管理委员会|管委会|办公室|
 # or just 「临淄区金岭回族镇」 — not one of its departments (「某区人民政府办公室」)
 _PEOPLE_GOV = re.compile(r"(?:人民政府|[省市县区旗镇乡])$")
 _TOWNSHIP = re.compile(r"[镇乡](?:人民政府)?$")
+_TITLE_MAX = 60
+_PIECE_MAX = 30  # a title line above the one naming the report: the issuer, or issuer and year
+_REPORT_WORD = re.compile(r"年度报告|年报")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+# saved web pages print breadcrumbs, menus and publication info above the title; sentences are not titles
+_NOT_TITLE = re.compile(r"当前位置|您的位置|所在位置|首页|来源|字号|浏览|[>»›|:。,;]")
+# A flattened page (a web page printed to PDF) may glue the title between the breadcrumb and the
+# publication info: 「…政府信息公开年报某区2023年度政府信息公开工作年度报告来源：…」
+_GLUED_TITLE = re.compile(r"(?:19|20)\d{2}\s*年度?[^。,;:>《》]{0,20}?" + STANDARD_NAME)
+_GLUE = re.compile(r"年度报告|年报|[>»›|:,;《》•·]")
 
 
 @dataclass(slots=True)
@@ -94,15 +105,81 @@ def parse_date_text(text: str) -> tuple[date | None, str] | None:
     return None
 
 
+def title_rank(text: str) -> tuple[bool, bool] | None:
+    """How much a line looks like the report's title (higher is better), None if it cannot be one:
+    short, naming the report, no navigation or sentence; a year and 政府信息公开 rank it higher."""
+    folded = fold(text)
+    if not folded or len(folded) > _TITLE_MAX or not _REPORT_WORD.search(folded) or _NOT_TITLE.search(folded):
+        return None
+    return bool(_YEAR.search(folded)), "政府信息公开" in folded
+
+
+def title_issuer(title: str) -> str | None:
+    """The issuer a title names: before the year (「某区人民政府2023年…」), else between the year and
+    the report name (「2019年某市人民政府办公厅政府信息公开工作年度报告」)."""
+    m = _TITLE_RE.match(title)
+    if not m:
+        return None
+    return m["issuer"].strip() or _issuer_after_year(m["name"])
+
+
+def _issuer_after_year(name: str) -> str | None:
+    # 「某市人民政府信息公开…」 shares 政府 with the name, so cut before 信息公开 too; 政府 alone is no issuer
+    for marker in ("政府信息公开", "信息公开"):
+        issuer = name.partition(marker)[0]
+        if marker in name and len(issuer) >= 3 and _ISSUER_SUFFIX.search(issuer):
+            return issuer
+    return None
+
+
+def _completes(piece: str, title: str) -> bool:
+    """Whether the line above a title line is the title's first line: it supplies the year (and
+    issuer) the title line lacks, or the issuer printed on a line of its own."""
+    if len(piece) > _PIECE_MAX or _REPORT_WORD.search(piece) or _NOT_TITLE.search(piece):
+        return False
+    if not _TITLE_RE.match(title):
+        return bool(_YEAR.search(piece))
+    return title_issuer(title) is None and bool(_ISSUER_SUFFIX.search(piece) or _PEOPLE_GOV.search(piece))
+
+
+def _title_lines(front: list[Paragraph], end: int) -> list[Paragraph]:
+    """The title ending at ``front[end]``, with up to two lines above it that complete it."""
+    start, text = end, fold(front[end].text)
+    while start > 0 and end - start < 2 and _completes(fold(front[start - 1].text), text):
+        start -= 1
+        text = fold(front[start].text) + text
+    return front[start:end + 1]
+
+
+def _glued_title(folded: str) -> str | None:
+    """A standard title inside a line of site chrome (never inside a sentence), with the issuer
+    printed right before its year."""
+    m = None if "。" in folded else _GLUED_TITLE.search(folded)
+    if not m:
+        return None
+    issuer = _GLUE.split(folded[:m.start()])[-1][-_PIECE_MAX:]
+    return issuer + m[0] if not issuer or _ISSUER_SUFFIX.search(issuer) or _PEOPLE_GOV.search(issuer) else None
+
+
+def _title_candidates(front: list[Paragraph]) -> Iterator[tuple[tuple[bool, bool], str, int]]:
+    """(rank, title, first line) of each title line, with the lines above that complete it, and of
+    each title glued into a line of site chrome (it names the year and the report in full)."""
+    for idx, para in enumerate(front):
+        if rank := title_rank(para.text):
+            lines = _title_lines(front, idx)
+            title = "".join(fold(p.text) for p in lines)
+            yield title_rank(title) or rank, title, lines[0].line
+        elif glued := _glued_title(fold(para.text)):
+            yield (True, True), glued, para.line
+
+
 def _title(front: list[Paragraph]) -> tuple[str | None, int | None]:
-    lines: list[Paragraph] = []
-    for para in front[:3]:
-        if len(fold(para.text)) > 60:
-            break
-        lines.append(para)
-        if "年度报告" in para.text or "年报" in para.text:
-            return "".join(fold(p.text) for p in lines), lines[0].line
-    if front and len(fold(front[0].text)) <= 60:
+    """The best-ranked title anywhere in the front matter (site navigation may come first), the
+    first on ties; else the first short line."""
+    best = max(_title_candidates(front), key=lambda candidate: candidate[0], default=None)
+    if best:
+        return best[1], best[2]
+    if front and len(fold(front[0].text)) <= _TITLE_MAX:
         return fold(front[0].text), front[0].line
     return None, None
 
@@ -161,13 +238,15 @@ def read_meta(paragraphs: list[Paragraph], first_part_line: int | None, last_par
         m = _TITLE_RE.match(meta.title)
         if m:
             meta.year, meta.year_in_title = int(m["year"]), True
-            issuer = m["issuer"].strip()
+            issuer = title_issuer(meta.title)
             if issuer:
                 meta.issuer, meta.issuer_in_title = issuer, True
     tail = [p for p in paragraphs if last_part_line is None or p.line > last_part_line][-6:]
     meta.signed_on, meta.signer, meta.signature_line = _signature(tail)
-    meta.period = _period(paragraphs[:40])
-    meta.contact = _contact(paragraphs[:40]) or _contact(paragraphs[-10:])
+    # site navigation may fill a saved page's first lines: the report's own front matter starts at its title
+    start = next((i for i, p in enumerate(paragraphs) if p.line == meta.title_line), 0)
+    meta.period = _period(paragraphs[start:start + 40])
+    meta.contact = _contact(paragraphs[start:start + 40]) or _contact(paragraphs[-10:])
     if meta.issuer is None:
         meta.issuer = meta.signer or _issuer_from_contact(meta.contact)
     if meta.year is None:

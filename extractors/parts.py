@@ -1,9 +1,12 @@
-"""Find the six parts (spec §2.1): known heading texts only, tables skipped, order enforced."""
+"""Find the six parts (spec §2.1): known heading texts only, tables skipped, order enforced;
+then, for a part still missing, a misprinted heading in its place."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from .document import Paragraph
 from .normalize import fold, strip_ordinal
@@ -25,6 +28,15 @@ PART_HEADINGS: dict[str, tuple[str, ...]] = {
 _LEGACY_HEADINGS = ("咨询处理情况", "收费及减免情况", "依申请公开政府信息情况", "因政府信息公开申请行政复议、提起行政诉讼的情况")
 _TRAILING = re.compile(r"[:：。.]+$")
 _ORDINAL_OF = re.compile(r"^(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)[、.])")
+_HEADING_MAX = 40
+# A misprinted heading (「四、政府信息公开行政法复议、行政诉讼情况」) is still this close to a known
+# wording, or still carries all of its part's key words; table rows printed as text (「三、本年度
+# 办理结果」「四、结转下年度继续办理」) are far from both.
+_NEAR_RATIO = 0.7
+_KEY_WORDS: dict[str, tuple[str, ...]] = {
+    "一": ("总体",), "二": ("主动公开",), "三": ("收到", "申请"), "四": ("复议", "诉讼"), "五": ("问题", "改进"),
+    "六": ("其他", "事项"),
+}
 
 
 @dataclass(slots=True)
@@ -34,11 +46,12 @@ class PartHeading:
     text: str  # as printed
     ordinal: str | None  # the numeral printed before the heading, if any
     standard: bool  # the standard 2021 wording
+    known: bool = True  # the standard wording or a tolerated variant, not a misprint
 
 
 def _heading_match(para: Paragraph) -> PartHeading | None:
     folded = _TRAILING.sub("", fold(para.text))
-    if not folded or len(folded) > 40:
+    if not folded or len(folded) > _HEADING_MAX:
         return None
     m = _ORDINAL_OF.match(folded)
     ordinal = (m.group(1) or m.group(2)) if m else None
@@ -62,7 +75,32 @@ def find_parts(paragraphs: list[Paragraph]) -> list[PartHeading]:
         if head is not None and head.part not in seen:
             seen.add(head.part)
             found.append(head)
-    return found
+    for part in PART_NUMERALS:
+        if part not in seen and (head := _misprinted(paragraphs, found, part)) is not None:
+            found.append(head)
+    return sorted(found, key=lambda h: h.line)
+
+
+def _misprinted(paragraphs: list[Paragraph], found: list[PartHeading], part: str) -> PartHeading | None:
+    """A short paragraph printed with the part's ordinal, close to one of its wordings, between the
+    parts found before and after it."""
+    rank = PART_NUMERALS.index(part)
+    after = max((h.line for h in found if PART_NUMERALS.index(h.part) < rank), default=0)
+    before = min((h.line for h in found if PART_NUMERALS.index(h.part) > rank), default=math.inf)
+    for para in paragraphs:
+        if after < para.line < before and _near_heading(para.text, part):
+            return PartHeading(part, para.line, para.text, part, standard=False, known=False)
+    return None
+
+
+def _near_heading(text: str, part: str) -> bool:
+    folded = _TRAILING.sub("", fold(text))
+    m = _ORDINAL_OF.match(folded)
+    if len(folded) > _HEADING_MAX or not m or m.group(2) != part:
+        return False
+    body = folded[m.end():]
+    return all(word in body for word in _KEY_WORDS[part]) or any(
+        SequenceMatcher(None, body, variant).ratio() >= _NEAR_RATIO for variant in PART_HEADINGS[part])
 
 
 def legacy_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:

@@ -175,10 +175,12 @@ def _continues(previous: TextLine, line: TextLine, left: float, right: float) ->
     """Printed lines are rejoined into paragraphs (so sentences and the contact block stay
     whole): a wrapped line starts at the margin, after a line that did not end a sentence.
     Paragraphs open indented (or centred, like titles and signatures) or with an ordinal; a
-    short numbered line that stops before the right margin is a heading of its own."""
+    short numbered line, or an indented one, that stops before the right margin stands alone."""
     if line.x0 - left > _INDENT_SLACK or previous.text.endswith(_TERMINAL) or starts_with_ordinal(line.text):
         return False
     full = previous.x1 >= right - 1.5 * max(g.size for g in previous.glyphs)
+    if not full and previous.x0 - left > _INDENT_SLACK:
+        return False  # a line of its own: centred or set to the right (a title, a signature, a date)
     return full or not (starts_with_ordinal(previous.text) and len(fold(previous.text)) <= 30)
 
 

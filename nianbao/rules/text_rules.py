@@ -84,8 +84,9 @@ def conversion_artifact(ctx: Context):
 
 @rule("typo", "info", None, detection="D+L")
 def typo(ctx: Context):
-    """错别字、机关名称写错或序号错乱。
+    """错别字或机关名称写错。
 
+    (The first line is what the LLM prompt quotes: changing it changes the prompt.)
     What it checks: a table label that differs from the format's wording but stands where the
     fixed row order leaves no doubt which row it is (the row is read as that row); an enumeration
     「一是…二是…」 whose ordinals skip or repeat; in the narrative, wrong words and names
