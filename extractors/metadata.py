@@ -185,14 +185,18 @@ def _title(front: list[Paragraph]) -> tuple[str | None, int | None]:
 
 
 def _signature(tail: list[Paragraph]) -> tuple[DateAt | None, str | None, int | None]:
-    for idx in range(len(tail) - 1, -1, -1):
-        para = tail[idx]
+    """The first line after the last part that is a date alone (or the issuer and a date): the
+    signature. Searched forwards, so a saved page's footer, share bar and related links after
+    it change nothing."""
+    for idx, para in enumerate(tail):
         folded = fold(para.text)
         if len(folded) > 40:
-            break
+            continue
         parsed = parse_date_text(folded)
         if parsed and (folded.endswith(parsed[1])):
             prefix = folded[: -len(parsed[1])]
+            if prefix and not _ISSUER_SUFFIX.search(prefix):
+                continue  # a dated line of something else (发布时间, a footer)
             signer = prefix or (fold(tail[idx - 1].text) if idx > 0 else "")
             start = para.line
             if not _ISSUER_SUFFIX.search(signer) or len(signer) > 40:
@@ -241,7 +245,7 @@ def read_meta(paragraphs: list[Paragraph], first_part_line: int | None, last_par
             issuer = title_issuer(meta.title)
             if issuer:
                 meta.issuer, meta.issuer_in_title = issuer, True
-    tail = [p for p in paragraphs if last_part_line is None or p.line > last_part_line][-6:]
+    tail = [p for p in paragraphs if last_part_line is None or p.line > last_part_line]
     meta.signed_on, meta.signer, meta.signature_line = _signature(tail)
     # site navigation may fill a saved page's first lines: the report's own front matter starts at its title
     start = next((i for i, p in enumerate(paragraphs) if p.line == meta.title_line), 0)

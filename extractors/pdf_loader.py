@@ -25,6 +25,7 @@ _PAGE_NUMBER = re.compile(r"(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?
 _MARGIN = 0.1  # running page numbers sit in the top or bottom tenth of the page
 _TERMINAL = tuple("。！？…!?")  # not ；： — contact lines and lists wrap after them
 _INDENT_SLACK = 3  # points: a line starting further right than the margin opens a paragraph
+_SET_RIGHT = 4  # ems: a line starting further in than a paragraph's indent is centred or set right
 _SAME_EDGE = 3  # points: a cell cut by a page break keeps its left and right edges
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe, and the bot reviews in threads
 
@@ -178,8 +179,9 @@ def _continues(previous: TextLine, line: TextLine, left: float, right: float) ->
     short numbered line, or an indented one, that stops before the right margin stands alone."""
     if line.x0 - left > _INDENT_SLACK or previous.text.endswith(_TERMINAL) or starts_with_ordinal(line.text):
         return False
-    full = previous.x1 >= right - 1.5 * max(g.size for g in previous.glyphs)
-    if not full and previous.x0 - left > _INDENT_SLACK:
+    size = max(g.size for g in previous.glyphs)
+    full = previous.x1 >= right - 1.5 * size
+    if previous.x0 - left > (_INDENT_SLACK if not full else _SET_RIGHT * size):
         return False  # a line of its own: centred or set to the right (a title, a signature, a date)
     return full or not (starts_with_ordinal(previous.text) and len(fold(previous.text)) <= 30)
 

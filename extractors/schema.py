@@ -16,6 +16,9 @@ T2_ROWS: dict[str, dict[str, tuple[str, ...]]] = {
     "art20_9": {"gov_procurement": ("政府集中采购",)},
 }
 
+# the numeral of 第二十条第（X）项 -> block key
+T2_BLOCK_BY_NUMERAL = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "art20_8", "九": "art20_9"}
+
 # column label -> key, per template
 T2_COLUMNS_2021: dict[str, str] = {
     "本年制发件数": "issued",

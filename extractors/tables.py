@@ -36,7 +36,7 @@ class TableSet:
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # table -> what is missing
     extra_rows: list[tuple[str, str, int]] = field(default_factory=list)  # (table, label, line)
     hybrid_rows: list[tuple[str, str, int]] = field(default_factory=list)  # 2019 rows/columns: (table, label, line)
-    label_typos: list[tuple[str, str, int]] = field(default_factory=list)  # (printed, the format's, line)
+    label_typos: list[tuple[str, str, str, int]] = field(default_factory=list)  # (table, printed, the format's, line)
     artifacts: list[Artifact] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)  # folded header/label texts, for the template
     t3_flat_other_handling: bool = False  # 2019: （六）其他处理 is a data row without sub-rows
@@ -95,6 +95,7 @@ def _t2_column(folded: str) -> tuple[str, str] | None:
 def read_t2(rows: list[list[Cell]], tables: TableSet) -> None:
     r = _Reader("t2", tables)
     columns: list[str] = []  # header of the current 第二十条 block
+    block: str | None = None
     seen_rows: set[tuple[str, str]] = set()
 
     def is_label(text: str) -> bool:
@@ -109,12 +110,12 @@ def read_t2(rows: list[list[Cell]], tables: TableSet) -> None:
             tables.signals.add(folded)
             m = _BLOCK_RE.search(folded)
             if m:
-                columns = []
+                columns, block = [], S.T2_BLOCK_BY_NUMERAL.get(m.group(1))
             elif (col := _t2_column(f)) is not None:
                 columns.append(col[1])
                 if col[0] == "2019":
                     tables.hybrid_rows.append(("t2", cell.text, cell.line))
-            elif (hit := _t2_row(f)) is not None:
+            elif (hit := _t2_row(f) or _t2_misprinted(cell, block, seen_rows, tables)) is not None:
                 row_block, row_key = hit
                 in_2021 = S.T2_2021.get(row_block, {}).get(row_key, ())
                 cols = columns or list(in_2021 or ("decisions",))
@@ -135,6 +136,22 @@ def read_t2(rows: list[list[Cell]], tables: TableSet) -> None:
                if (b, k) not in seen_rows]
     if missing:
         tables.incomplete["t2"] = missing
+
+
+def _t2_misprinted(cell: Cell, block: str | None, seen: set[tuple[str, str]],
+                   tables: TableSet) -> tuple[str, str] | None:
+    """A label inside a 第二十条 block that resembles one of the block's rows not yet read is that
+    row (a typo never loses it); the label itself is reported."""
+    f = label(cell.text)
+    if block is None or not f or _is_value(cell.text):
+        return None
+    scored = [(SequenceMatcher(None, f, labels[0]).ratio(), key, labels[0])
+              for key, labels in S.T2_ROWS.get(block, {}).items() if (block, key) not in seen]
+    ratio, key, wording = max(scored, default=(0.0, "", ""))
+    if ratio < _RESEMBLANCE:
+        return None
+    tables.label_typos.append(("t2", cell.text, wording, cell.line))
+    return block, key
 
 
 # ---- table 三 ----------------------------------------------------------------------------
@@ -254,7 +271,7 @@ def _place_by_order(unplaced: list[_Unplaced], seen: dict[str, int], tables: Tab
             for pending, key in pairs:
                 ordinal = ORDINAL_RE.match(fold(pending.cell.text))
                 expected = (ordinal.group(0) if ordinal else "") + S.T3_ROWS[key][0]
-                tables.label_typos.append((pending.cell.text, expected, pending.cell.line))
+                tables.label_typos.append(("t3", pending.cell.text, expected, pending.cell.line))
                 yield key, pending.cell, pending.values
         else:
             tables.extra_rows.extend(("t3", p.cell.text, p.cell.line) for p in group)

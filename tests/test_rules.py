@@ -211,3 +211,15 @@ def test_an_enumeration_whose_ordinals_skip_or_repeat_is_a_typo(items, fires):
     assert bool(hits) == fires
     if fires:
         assert hits[0].part == "五" and "不连续或重复" in hits[0].message
+
+
+@pytest.mark.parametrize("old, new", [
+    ("\t行政许可\n", "\t行政许诃\n"),  # 表二: the block's row it resembles
+    ("\t2.其他法律行政法规禁止公开\n", "\t2.其他法律行政止公开\n"),  # 表三: the row its place leaves
+])
+def test_a_misspelt_table_label_keeps_its_row_and_is_reported(old, new):
+    clean = review_bytes(build_report().encode(), "clean.txt")
+    review = review_bytes(replace(build_report(), old, new).encode(), "typo.txt")
+    assert review.tables == clean.tables
+    assert [f.evidence for f in review.findings] == [new.strip()]
+    assert review.findings[0].rule == "typo" and review.findings[0].source == "rule"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from extractors.normalize import fold, starts_with_ordinal
+from extractors.schema import TABLE_PART
 
 from ..claims import cn_int, mismatch_message, regex_claims
 from .context import Context
@@ -82,11 +83,11 @@ def conversion_artifact(ctx: Context):
 
 
 
+# the docstring's first line is quoted in the LLM prompt (llm_review.py): changing it changes the prompt
 @rule("typo", "info", None, detection="D+L")
 def typo(ctx: Context):
     """错别字或机关名称写错。
 
-    (The first line is what the LLM prompt quotes: changing it changes the prompt.)
     What it checks: a table label that differs from the format's wording but stands where the
     fixed row order leaves no doubt which row it is (the row is read as that row); an enumeration
     「一是…二是…」 whose ordinals skip or repeat; in the narrative, wrong words and names
@@ -94,9 +95,10 @@ def typo(ctx: Context):
     Why: errors in an official publication; a mislabelled table row is hard to compare.
     Example: 表三「2.其他法律行政止公开」（应为「2.其他法律行政法规禁止公开」）; 「一是…三是…三是」.
     """
-    for printed, expected, line in ctx.ex.tables.label_typos:
-        yield Hit(f"表三行标签「{printed}」与格式不符，应为「{expected}」（已按行序读作该行）",
-                  evidence=printed, line=line, part="三")
+    for table, printed, expected, line in ctx.ex.tables.label_typos:
+        part = TABLE_PART[table]
+        yield Hit(f"表{part}行标签「{printed}」与格式不符，应为「{expected}」（已按位置读作该行）",
+                  evidence=printed, line=line, part=part)
     for para in ctx.narrative:
         ordinals = [m.group(1) for m in _ENUMERATION.finditer(para.text)]
         values = [cn_int(o) for o in ordinals]
