@@ -9,6 +9,7 @@ table: its text goes back to the page's text.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .normalize import looks_numeric
@@ -198,8 +199,7 @@ def _fill(component: list[Ruling], xs: list[float], ys: list[float], glyphs: lis
                 reg.r0, reg.c0 = min(reg.r0, r), min(reg.c0, c)
                 reg.r1, reg.c1 = max(reg.r1, r), max(reg.c1, c)
     for g in glyphs:
-        r = min(max(_index(ys, g.cy), 0), n_rows - 1)
-        c = min(max(_index(xs, g.cx), 0), n_cols - 1)
+        r, c = _index(ys, g.cy), _index(xs, g.cx)
         regions[owner[r][c]].glyphs.append(g)
     rows: list[list[str | None]] = []
     for r in range(n_rows):
@@ -226,10 +226,8 @@ def _cell_texts(text: str) -> list[str]:
 
 
 def _index(bounds: list[float], value: float) -> int:
-    for i in range(len(bounds) - 1):
-        if value < bounds[i + 1]:
-            return i
-    return len(bounds) - 2
+    """The band of ``bounds`` holding ``value`` (the outer bands hold what lies beyond)."""
+    return min(max(bisect_right(bounds, value) - 1, 0), len(bounds) - 2)
 
 
 # ---- printed lines ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pypdfium2.raw as raw
 _THIN = 3.0  # points: a filled rectangle thinner than this is a drawn line
 _WHITE = 245  # a colour channel at or above this on all three is paper-white: nothing is drawn
 _BLANKS = frozenset({0xA0, 0x3000, 0xFFFE})
+_LARGEST_TEXT = 60.0  # points: an em box taller than this is a producer's matrix pdfium ignored
 _ASCENT = 0.88  # share of the em box above the baseline (CJK fonts)
 _SEGMENT_LINE, _SEGMENT_MOVE = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_MOVETO
 
@@ -77,24 +78,27 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
 def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> list[Glyph]:
     """Characters with their advance box (pdfium's loose box: an em high, so a line's characters
     share one band whatever their shape). Some producers' text matrices make the loose box twenty
-    times too large; there the ink box gives the width and the baseline an em box."""
+    times too large (no report prints text at 60 points); there the ink box gives the width and
+    the baseline an em box."""
     handle = textpage.raw
-    loose, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    loose = raw.FS_RECTF()
     out: list[Glyph] = []
     for i in range(raw.FPDFText_CountChars(handle)):
         code = raw.FPDFText_GetUnicode(handle, i)
         if code <= 32 or code in _BLANKS or not raw.FPDFText_GetLooseCharBox(handle, i, loose):
             continue  # spaces, line breaks pdfium inferred: the layout says where words part
-        raw.FPDFText_GetMatrix(handle, i, matrix)
-        size = raw.FPDFText_GetFontSize(handle, i) * (abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0)
-        if loose.right - loose.left <= 1.5 * size and loose.top - loose.bottom <= 1.5 * size:
-            out.append(Glyph(chr(code), loose.left, loose.right, page_top - loose.top, page_top - loose.bottom, size))
+        height = loose.top - loose.bottom
+        if 0 < height <= _LARGEST_TEXT and loose.right - loose.left <= 1.5 * height:
+            out.append(Glyph(chr(code), loose.left, loose.right, page_top - loose.top, page_top - loose.bottom, height))
         else:
-            out.append(_ink_glyph(handle, i, chr(code), size, page_top))
+            out.append(_ink_glyph(handle, i, chr(code), page_top))
     return out
 
 
-def _ink_glyph(handle, index: int, text: str, size: float, page_top: float) -> Glyph:
+def _ink_glyph(handle, index: int, text: str, page_top: float) -> Glyph:
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(handle, index, matrix)
+    size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0)
     left, right, low, high = (ctypes.c_double() for _ in range(4))
     raw.FPDFText_GetCharBox(handle, index, left, right, low, high)
     x, y = ctypes.c_double(), ctypes.c_double()
@@ -106,12 +110,12 @@ def _ink_glyph(handle, index: int, text: str, size: float, page_top: float) -> G
 def _collect(handle, parent: pdfium.PdfMatrix, page_top: float, out: list[Ruling]) -> None:
     """Rulings of one page object; form XObjects are walked with their matrices composed."""
     kind = raw.FPDFPageObj_GetType(handle)
-    matrix = _matrix(handle).multiply(parent)
     if kind == raw.FPDF_PAGEOBJ_FORM:
+        matrix = _matrix(handle).multiply(parent)
         for i in range(raw.FPDFFormObj_CountObjects(handle)):
             _collect(raw.FPDFFormObj_GetObject(handle, i), matrix, page_top, out)
     elif kind == raw.FPDF_PAGEOBJ_PATH:
-        _path_rulings(handle, matrix, page_top, out)
+        _path_rulings(handle, _matrix(handle).multiply(parent), page_top, out)
 
 
 def _matrix(handle) -> pdfium.PdfMatrix:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 
 from . import schema as S
 from .document import Artifact, Cell
@@ -160,6 +161,7 @@ _GROUP_BY_LABEL = {v: k for k, v in S.T3_GROUPS.items()}
 _NOTE_FULL = "本列数据的勾稽关系为"
 
 
+@cache  # labels repeat in every row's scan for its values
 def _t3_row(f: str, group: str | None) -> str | None:
     for key, (exact, _, grp) in S.T3_ROWS.items():
         if f == exact and (key != "oh_other" or group == "other_handling"):
