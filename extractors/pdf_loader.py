@@ -18,6 +18,7 @@ from .document import Document, DocumentBuilder
 from .errors import LoadError
 from .normalize import fold, label, looks_numeric, starts_with_ordinal
 from .schema import KNOWN_LABELS
+from .text_loader import inline_row
 from .pdf_grid import GridTable, TextLine, layout
 from .pdf_page import PageContent, read_page
 
@@ -85,9 +86,29 @@ def _lay_out(content: PageContent) -> _Page:
     tables, lines = layout(content)
     lines = [line for line in lines if not _is_page_number(line, content)]
     printed = sorted({round(line.top) for line in lines} | {round(top) for t in tables for top in t.lines})
-    blocks: list[TextLine | GridTable] = sorted([*lines, *tables], key=lambda block: block.top)
+    blocks = _unruled_tables(sorted([*lines, *tables], key=lambda block: block.top))
     return _Page(content.number, blocks, {top: n for n, top in enumerate(printed, 1)},
                  min((line.x0 for line in lines), default=0), max((line.x1 for line in lines), default=0))
+
+
+def _unruled_tables(blocks: list[TextLine | GridTable]) -> list[TextLine | GridTable]:
+    """A table printed without lines leaves its rows as printed lines, a label and then its numbers
+    spaced out: two or more such lines in a row are a table, read as the text forms are."""
+    out: list[TextLine | GridTable] = []
+    run: list[TextLine] = []
+    for block in [*blocks, None]:
+        if isinstance(block, TextLine) and inline_row(block.text):
+            run.append(block)
+            continue
+        if len(run) >= 2:
+            rows: list[list[str | None]] = [list(inline_row(line.text) or []) for line in run]
+            out.append(GridTable(rows, run[0].top, run[-1].bottom, [line.top for line in run], []))
+        else:
+            out.extend(run)
+        run = []
+        if block is not None:
+            out.append(block)
+    return out
 
 
 def _stitch(before: _Page, after: _Page) -> None:
@@ -97,6 +118,8 @@ def _stitch(before: _Page, after: _Page) -> None:
             and isinstance(after.blocks[0], GridTable)):
         return
     head, tail = before.blocks[-1], after.blocks[0]
+    if not (head.xs and tail.xs):
+        return  # a table printed without lines has no columns to join a cut row by
     drop = 0
     while drop < min(len(tail.rows) - 1, len(head.rows)) and _texts(tail.rows[drop]) == _texts(head.rows[drop]):
         drop += 1

@@ -2,7 +2,7 @@
 would give too — one test per way a published PDF lays a table out."""
 
 from extractors.pdf_grid import GridTable, layout, text_lines
-from extractors.pdf_loader import _Page, _stitch
+from extractors.pdf_loader import _lay_out, _Page, _stitch
 from extractors.pdf_page import Glyph, PageContent, Ruling
 
 SIZE = 10.0
@@ -120,3 +120,12 @@ def test_numbers_standing_apart_in_one_cell_are_one_value_each():
     xs, ys = [50, 150, 400], [100, 120]
     glyphs = text("规章", 55, 105) + text("0", 200, 105) + text("5", 260, 105) + text("5", 320, 105)
     assert only_table(page(glyphs, box_rulings(xs, ys))) == [["规章", "0", "5", "5"]]
+
+
+def test_a_table_printed_without_lines_is_read_from_its_spaced_rows():
+    glyphs = text("一、总体情况", 50, 80) + text("信息内容", 50, 100) \
+        + text("规章", 50, 120) + text("0", 200, 120) + text("0", 260, 120) + text("0", 320, 120) \
+        + text("行政规范性文件", 50, 140) + text("3", 200, 140) + text("1", 260, 140) + text("12", 320, 140)
+    blocks = _lay_out(page(glyphs, [])).blocks
+    assert [b.text for b in blocks[:2]] == ["一、总体情况", "信息内容"]
+    assert blocks[2].rows == [["规章", "0", "0", "0"], ["行政规范性文件", "3", "1", "12"]]
