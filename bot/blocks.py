@@ -23,7 +23,8 @@ SEVERITY_MARK = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 
 
 def escape(text: str) -> str:
-    """Slack mrkdwn treats &, < and > as control characters."""
+    """Slack treats &, < and > as control characters in every text it formats, a message's fallback
+    ``text`` (the notification) included: unescaped, ``<!channel>`` from a report would ping everyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -91,7 +92,7 @@ def review_message(review: Review, comparison: Comparison | None = None, intro: 
     tail = f"另有 {rest} 条问题未列出；" if rest > 0 else ""
     tail += "完整审阅见本线程中的 Markdown 文件。" + (f"\n{note}" if note else "")
     blocks = blocks[: MAX_BLOCKS - 1] + [context(tail)]
-    return f"{emoji} {headline(review)}", blocks
+    return f"{emoji} {escape(headline(review))}", blocks
 
 
 def failure_text(name: str, reason: str) -> str:

@@ -7,12 +7,13 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from sqlalchemy.engine import make_url
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "nianbao.sqlite"
+DEFAULT_HOST = "127.0.0.1"  # HTTP mode sits behind a reverse proxy on the same machine
 
 
 class SettingsError(Exception):
@@ -25,8 +26,10 @@ class Settings:
     bot_token: str = field(repr=False)
     app_token: str = field(default="", repr=False)
     signing_secret: str = field(default="", repr=False)
+    openai_api_key: str = field(default="", repr=False)  # only masked here; the narrative reviewer reads it itself
     api_url: str = DEFAULT_API_URL
     http: bool = False
+    host: str = DEFAULT_HOST
     port: int = 3000
     workers: int = 4
     database_url: str = f"sqlite:///{DEFAULT_DB}"
@@ -35,13 +38,18 @@ class Settings:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.bot_token, self.app_token, self.signing_secret) if s)
+        """What bot/logs.py masks wherever text leaves the process (the database password also as it is
+        written in a URL)."""
+        password = make_url(self.database_url).password or ""
+        return tuple(dict.fromkeys(s for s in (self.bot_token, self.app_token, self.signing_secret,
+                                               self.openai_api_key, password, quote_plus(password)) if s))
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, http: bool = False, port: int = 3000,
-                 workers: int = 4, allow_hosts: Iterable[str] = (), db: str | None = None,
+    def from_env(cls, env: Mapping[str, str] | None = None, *, http: bool = False, host: str | None = None,
+                 port: int = 3000, workers: int = 4, allow_hosts: Iterable[str] = (), db: str | None = None,
                  events: bool = True) -> Settings:
-        """``events=False``: Web API calls only (``nianbao digest``), no app token or signing secret."""
+        """``events=False``: Web API calls only (``nianbao digest``), no app token or signing secret.
+        ``host`` (``--host``) wins over NIANBAO_HOST."""
         env = os.environ if env is None else env
         bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
         app_token = env.get("SLACK_APP_TOKEN", "").strip()
@@ -58,9 +66,10 @@ class Settings:
         if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).hostname:
             raise SettingsError(f"SLACK_API_URL 应为 http(s) 地址，例如 {DEFAULT_API_URL}")
         hosts = [*allow_hosts, *filter(None, (h.strip() for h in env.get("NIANBAO_ALLOW_HOSTS", "").split(",")))]
-        return cls(bot_token=bot_token, app_token=app_token, signing_secret=secret, api_url=api_url, http=http,
-                   port=port, workers=workers, allow_hosts=tuple(_check_host(h) for h in hosts),
-                   database_url=store_url(db, env))
+        return cls(bot_token=bot_token, app_token=app_token, signing_secret=secret,
+                   openai_api_key=env.get("OPENAI_API_KEY", "").strip(), api_url=api_url, http=http,
+                   host=_check_listen(host or env.get("NIANBAO_HOST", "").strip() or DEFAULT_HOST), port=port,
+                   workers=workers, allow_hosts=tuple(_check_host(h) for h in hosts), database_url=store_url(db, env))
 
 
 def store_url(db: str | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -95,3 +104,11 @@ def _check_host(entry: str) -> str:
         if not entry or "/" in entry or ":" in entry or " " in entry:
             raise SettingsError(f"--allow-host「{entry}」无效：应为主机名、IP 地址或网段（如 10.0.0.0/8）") from None
     return entry.lower()
+
+
+def _check_listen(host: str) -> str:
+    """An address to listen on: an IP address, so that it means one socket (0.0.0.0 for every interface)."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        raise SettingsError(f"--host「{host}」无效：应为本机的 IP 地址，例如 127.0.0.1（默认）或 0.0.0.0（所有网卡）") from None

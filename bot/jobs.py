@@ -1,6 +1,7 @@
 """What one review job does: get the bytes (a shared Slack file, the channel's latest report file, or a
 URL), review them, and answer in Slack. Each step that has an effect in Slack is recorded first or
-right after, so a resumed job neither reviews nor posts twice."""
+right after, so a resumed job neither reviews nor posts twice. Every text leaving here has the
+configured secrets masked (bot/logs.py) and is escaped for Slack (bot/blocks.py)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from .blocks import FAILED_REACTION, VERDICT_REACTION, WORKING_REACTION, escape,
 from .commands import SUFFIXES_TEXT, is_report_name
 from .compare import Comparison, compare
 from .fetch import FetchError, Fetched, Limits, Origin, download_slack_file, fetch_url
+from .logs import redact, redact_all
 from .reviewing import ReviewFn
-from .store import DONE, IGNORED, ReviewRow, Store
+from .store import DONE, IGNORED, ReviewRow, Store, storable
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +70,16 @@ class Runner:
     token: str
     slack_origins: frozenset[Origin]
     allow_hosts: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()  # masked in every text the job posts, uploads or stores
+
+    def mask(self, text: str) -> str:
+        return redact(text, self.secrets)
 
     def run(self, row: ReviewRow, job: Job) -> str:
         """Do the job; returns the final status (done or ignored)."""
         if row.kind == "url":
             review, comparison = self._reviewed(row, lambda: fetch_url(row.source_url, self.limits, self.allow_hosts))
-            intro = f"<@{row.user_id}> 请求审阅 {escape(row.source_url)}"
+            intro = f"<@{row.user_id}> 请求审阅 {escape(self.mask(row.source_url))}"
             self._reply(row, review, comparison, job, intro)
             return DONE
         if row.file_id is None:  # /review last
@@ -139,7 +145,7 @@ class Runner:
             fetched = get()
             row.file_name = fetched.name
             self.store.update(row.id, file_name=row.file_name)
-            review = self.review(fetched.data, fetched.name)
+            review = self._outgoing(self.review(fetched.data, fetched.name))
         previous = (self.store.previous(row.channel, review.report.issuer, review.report.year, row.id)
                     if review.report.issuer and review.report.year else None)
         comparison = None
@@ -152,6 +158,11 @@ class Runner:
             self.store.save_review(row.id, review, previous and previous.id, *changes)
         return review, comparison
 
+    def _outgoing(self, review: Review) -> Review:
+        """The review as it may leave the process: secrets masked (an LLM endpoint may echo its key in an
+        error) and every text storable, so a resumed job posts exactly what a first run posts."""
+        return Review.model_validate(storable(redact_all(review.to_json_dict(), self.secrets)))
+
     def _reply(self, row: ReviewRow, review: Review, comparison: Comparison | None, job: Job,
                intro: str | None = None) -> None:
         if row.reply_ts is None:
@@ -163,7 +174,7 @@ class Runner:
             self.store.update(row.id, reply_ts=row.reply_ts)
         if row.upload_id is None:
             stem = PurePosixPath(row.file_name or "report").stem
-            title = f"审阅：{review.report.issuer or stem} {review.report.year or ''}".strip()
+            title = escape(f"审阅：{review.report.issuer or stem} {review.report.year or ''}".strip())
             upload = self.client.files_upload_v2(channel=row.channel, thread_ts=row.thread_ts or row.reply_ts,
                                                  filename=f"{stem}-审阅.md", content=render_markdown(review),
                                                  title=title)
@@ -172,8 +183,7 @@ class Runner:
 
     def tell_failure(self, row: ReviewRow, reason: str, job: Job) -> None:
         """Best effort: in the file's thread, else privately to the user who asked."""
-        name = row.file_name or row.source_url or "文件"
-        text = failure_text(name, reason)
+        text = self.mask(failure_text(row.file_name or row.source_url or "文件", reason))
         try:
             self._react(row, remove=WORKING_REACTION, add=FAILED_REACTION)
             if row.kind != "url" and row.file_id and row.thread_ts:

@@ -7,6 +7,9 @@ keeps ``heartbeat_at`` fresh (bot/worker.py), so that several processes never re
 live work. Unique keys make de-duplication hold across threads, processes and restarts. No token,
 signing secret or response_url is ever written here.
 
+Every text is made storable on the way in (``storable``; the column types below): what SQLite takes,
+PostgreSQL takes too, so a report's odd bytes can never make a review unsaveable.
+
 The weekly digest reads ``reviews`` (created_at, channel, issuer, year, verdict, counts, fixed/new),
 ``findings`` (rule, severity, part) and ``llm_calls`` (tokens), and claims its (channel, week) in
 ``digest_runs`` before posting.
@@ -14,14 +17,17 @@ The weekly digest reads ``reviews`` (created_at, channel, issuer, year, verdict,
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (JSON, ColumnElement, DateTime, Engine, ForeignKey, Index, String, Text, UniqueConstraint,
-                        create_engine, delete, event, inspect, or_, select, text, update)
+from sqlalchemy import (JSON, ColumnElement, DateTime, Dialect, Engine, ForeignKey, Index, String, Text,
+                        TypeDecorator, UniqueConstraint, create_engine, delete, event, inspect, or_, select, text,
+                        update)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.types import TypeEngine
 
 from nianbao.models import Review
 
@@ -33,12 +39,58 @@ UNFINISHED = (QUEUED, RUNNING)
 PG_CONNECT_TIMEOUT = 10  # seconds: an unreachable server fails the start or the digest instead of hanging it
 
 
+# PostgreSQL refuses NUL in text and in JSON; a lone surrogate (from a broken UTF-16 pair) is not even UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def storable(value: Any) -> Any:
+    """Every string inside ``value`` with the characters no database takes replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
+
+
+class Str(TypeDecorator):
+    """VARCHAR(n), storable and cut to n characters: PostgreSQL refuses a longer value, SQLite keeps it."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else storable(value)[: self.impl.length]
+
+
+class Txt(TypeDecorator):
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return storable(value)
+
+
+class Json(TypeDecorator):
+    """JSON (JSONB on PostgreSQL), storable."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return storable(value)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON().with_variant(JSONB(), "postgresql")}
+    type_annotation_map = {dict[str, Any]: Json()}
 
 
 class ReviewRow(Base):
@@ -47,29 +99,29 @@ class ReviewRow(Base):
                       Index("ix_reviews_issuer_year", "issuer", "year"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)  # file:<channel>:<file id>, cmd:<trigger>
-    kind: Mapped[str] = mapped_column(String(8))  # file | url | last
-    status: Mapped[str] = mapped_column(String(8), index=True, default=QUEUED)
+    dedup_key: Mapped[str] = mapped_column(Str(200), unique=True)  # file:<channel>:<file id>, cmd:<trigger>
+    kind: Mapped[str] = mapped_column(Str(8))  # file | url | last
+    status: Mapped[str] = mapped_column(Str(8), index=True, default=QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
-    claimed_by: Mapped[str | None] = mapped_column(String(80))  # the process working on it, while unfinished
+    claimed_by: Mapped[str | None] = mapped_column(Str(80))  # the process working on it, while unfinished
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its owner's last sign of life
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    channel: Mapped[str] = mapped_column(String(32))
-    user_id: Mapped[str | None] = mapped_column(String(32))
-    message_ts: Mapped[str | None] = mapped_column(String(32))  # the user's message carrying the file
-    thread_ts: Mapped[str | None] = mapped_column(String(32))  # where the reply goes
-    reply_ts: Mapped[str | None] = mapped_column(String(32))  # our summary message (for permalinks)
-    upload_id: Mapped[str | None] = mapped_column(String(32))  # the uploaded Markdown review
-    file_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    file_name: Mapped[str | None] = mapped_column(String(300))
-    source_url: Mapped[str | None] = mapped_column(Text)
-    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    format: Mapped[str | None] = mapped_column(String(8))
-    issuer: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(Str(32))
+    user_id: Mapped[str | None] = mapped_column(Str(32))
+    message_ts: Mapped[str | None] = mapped_column(Str(32))  # the user's message carrying the file
+    thread_ts: Mapped[str | None] = mapped_column(Str(32))  # where the reply goes
+    reply_ts: Mapped[str | None] = mapped_column(Str(32))  # our summary message (for permalinks)
+    upload_id: Mapped[str | None] = mapped_column(Str(32))  # the uploaded Markdown review
+    file_id: Mapped[str | None] = mapped_column(Str(32), index=True)
+    file_name: Mapped[str | None] = mapped_column(Str(300))
+    source_url: Mapped[str | None] = mapped_column(Txt)
+    sha256: Mapped[str | None] = mapped_column(Str(64), index=True)
+    format: Mapped[str | None] = mapped_column(Str(8))
+    issuer: Mapped[str | None] = mapped_column(Str(200))
     year: Mapped[int | None]
-    verdict: Mapped[str | None] = mapped_column(String(4))
+    verdict: Mapped[str | None] = mapped_column(Str(4))
     n_error: Mapped[int | None]
     n_warning: Mapped[int | None]
     n_info: Mapped[int | None]
@@ -77,7 +129,7 @@ class ReviewRow(Base):
     n_fixed: Mapped[int | None]
     n_new: Mapped[int | None]
     n_open: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(Text)  # the reason the user was given
+    error: Mapped[str | None] = mapped_column(Txt)  # the reason the user was given
     review_json: Mapped[dict[str, Any] | None]
 
     findings: Mapped[list[FindingRow]] = relationship(back_populates="review", cascade="all, delete-orphan")
@@ -89,13 +141,13 @@ class FindingRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
-    rule: Mapped[str] = mapped_column(String(80), index=True)
-    severity: Mapped[str] = mapped_column(String(8))
-    part: Mapped[str | None] = mapped_column(String(4))
-    source: Mapped[str] = mapped_column(String(10))
-    message: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[str] = mapped_column(Text, default="")
-    cell: Mapped[str | None] = mapped_column(String(120))
+    rule: Mapped[str] = mapped_column(Str(80), index=True)
+    severity: Mapped[str] = mapped_column(Str(8))
+    part: Mapped[str | None] = mapped_column(Str(4))
+    source: Mapped[str] = mapped_column(Str(10))
+    message: Mapped[str] = mapped_column(Txt)
+    evidence: Mapped[str] = mapped_column(Txt, default="")
+    cell: Mapped[str | None] = mapped_column(Str(120))
     line: Mapped[int | None]
     page: Mapped[int | None]
 
@@ -108,14 +160,14 @@ class LLMCallRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-    model: Mapped[str] = mapped_column(String(120))
-    prompt: Mapped[str] = mapped_column(String(120))  # prompt name@hash
+    model: Mapped[str] = mapped_column(Str(120))
+    prompt: Mapped[str] = mapped_column(Str(120))  # prompt name@hash
     tokens_in: Mapped[int] = mapped_column(default=0)
     tokens_out: Mapped[int] = mapped_column(default=0)
     latency_ms: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=1)
     ok: Mapped[bool] = mapped_column(default=True)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Txt)
 
     review: Mapped[ReviewRow] = relationship(back_populates="llm_calls")
 
@@ -125,7 +177,7 @@ class SlackEvent(Base):
 
     __tablename__ = "slack_events"
 
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(Str(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -137,12 +189,12 @@ class DigestRun(Base):
     __table_args__ = (UniqueConstraint("channel", "week", name="uq_digest_runs_channel_week"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(32))
-    week: Mapped[str] = mapped_column(String(8))  # ISO week, 2027-W02
-    claim: Mapped[str] = mapped_column(String(32))  # the holder's random token
+    channel: Mapped[str] = mapped_column(Str(32))
+    week: Mapped[str] = mapped_column(Str(8))  # ISO week, 2027-W02
+    claim: Mapped[str] = mapped_column(Str(32))  # the holder's random token
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    message_ts: Mapped[str | None] = mapped_column(String(32))  # the digest message, once posted
-    chart_id: Mapped[str | None] = mapped_column(String(32))  # the uploaded chart
+    message_ts: Mapped[str | None] = mapped_column(Str(32))  # the digest message, once posted
+    chart_id: Mapped[str | None] = mapped_column(Str(32))  # the uploaded chart
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # set when all is posted
 
 

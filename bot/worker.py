@@ -125,6 +125,7 @@ class Worker:
                 reason = INTERNAL
             else:
                 log.info("review %s: %s", job.id, reason)
+            reason = self.runner.mask(reason)  # it may quote a URL or an error text
             self.runner.tell_failure(self.store.get(job.id), reason, job)
             self.store.finish(job.id, FAILED, reason)  # last, like done: a finished row has nothing left to do
             return

@@ -3,7 +3,11 @@ langchain, openai and slack are imported only by the commands that use them."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import signal
 import sys
 from enum import Enum
 from functools import partial
@@ -17,10 +21,13 @@ from .config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
     from bot.units import Unit
+    from extractors.extract import Extraction
+
+    from .batch import Stop
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="nianbao：政府信息公开工作年度报告审阅工具")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class Format(str, Enum):
@@ -29,8 +36,12 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+def _warn(message: str) -> None:
+    err.print(f"nianbao: {shown(message)}", markup=False)
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"nianbao: {message}", markup=False)
+    _warn(message)
     raise typer.Exit(code)
 
 
@@ -63,47 +74,97 @@ def review(
     config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")] = None,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="同一机关上一年度的报告（跨年核对）")] = None,
     max_size_mb: Annotated[Optional[float], typer.Option("--max-size-mb", min=0.001, help="单个文件大小上限（MB）")] = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        "--timeout", min=0.001, max=86400, help="单份报告的处理时限（秒，默认 60），超时即停止审阅该文件")] = None,
 ) -> None:
-    """审阅报告：表格勾稽、结构、日期、联系方式、个人信息和叙述部分。退出码：0 无错误，1 有错误，2 无法读取。"""
-    from .batch import analyze_path, collect, review_paths
-    from .rules.cross_year_rules import follows
-    from .render import text as text_render
-    from .render.markdown import render as render_markdown
+    """审阅报告：表格勾稽、结构、日期、联系方式、个人信息和叙述部分。退出码：0 无错误，1 有错误，2 无法读取，
+    130/143 被 Ctrl-C / SIGTERM 中断（已完成的审阅照常输出）。"""
+    from .batch import Stop, collect, review_paths
 
     cfg = _config(config)
-    if max_size_mb is not None:
-        cfg = cfg.model_copy(update={"max_size_mb": max_size_mb})
+    given = {"max_size_mb": max_size_mb, "report_timeout": timeout}
+    cfg = cfg.model_copy(update={k: v for k, v in given.items() if v is not None})
     files = collect(paths)
     if not files:
         _fail("没有找到可审阅的报告文件（支持 .txt .md .docx .pdf .html .htm .doc .wps .rtf）")
-    prior = None
-    if previous is not None:
-        result = analyze_path(str(previous), cfg)
-        if isinstance(result, str):
-            _fail(f"{previous}: {result}")
-        prior = result.ex
-    narrative = _narrative(no_llm)
-    out = Console(highlight=False, soft_wrap=True)  # long Chinese lines wrap in the terminal, not at spaces
-    with _progress(len(files)) as tick:
-        outcomes = review_paths(files, cfg, jobs, narrative, prior, tick)
+    with Stop() as stop:  # from here on SIGINT/SIGTERM stop the batch; what is finished is still printed
+        prior = _previous(previous, cfg, stop) if previous is not None else None
+        narrative = _narrative(no_llm)
+        with _progress(len(files)) as tick:
+            outcomes = review_paths(files, cfg, jobs, narrative, prior, tick, stop)
+        _print_outcomes(outcomes, format, prior, single=len(files) == 1)
+        if stop.signum:
+            _warn(f"已中断（{signal.Signals(stop.signum).name}）：已完成的审阅已输出，"
+                  f"其余 {sum(not o.finished for o in outcomes)} 份未审阅")
+        if len(files) > 1:
+            _summary(outcomes)
+    if stop.signum:
+        _exit_now(128 + stop.signum)
+    raise typer.Exit(max(o.status for o in outcomes))
+
+
+def _previous(path: Path, cfg: Config, stop: Stop) -> Extraction | None:
+    from .batch import read_previous
+
+    result = read_previous(str(path), cfg, stop)
+    if isinstance(result, str):
+        _fail(f"{path}: {result}")
+    return result
+
+
+def _print_outcomes(outcomes, format: Format, prior: Extraction | None, single: bool) -> None:
+    from .render import text as text_render
+    from .render.markdown import render as render_markdown
+    from .rules.cross_year_rules import follows
+
     for o in outcomes:
         if o.error:
-            err.print(f"nianbao: {o.path}: {o.error}", markup=False)
+            _warn(f"{o.path}: {o.error}")
     reviews = [o.review for o in outcomes if o.review]
     if format == Format.json:
-        _write_json(reviews, single=len(files) == 1)
+        _write_json(reviews, single)
     elif format == Format.markdown:
-        sys.stdout.write("\n---\n\n".join(render_markdown(r) for r in reviews))
+        sys.stdout.write("\n---\n\n".join(render_markdown(_path_shown(r)) for r in reviews))
     else:
+        out = Console(highlight=False, soft_wrap=True, emoji=False)  # long Chinese lines wrap in the terminal
         for r in reviews:
-            text_render.render(r, out)
+            text_render.render(_path_shown(r), out)
     if prior is not None and not any(follows(r.report.issuer, r.report.year, prior.meta.issuer, prior.meta.year)
                                      for r in reviews):
-        err.print(f"nianbao: --previous 是 {prior.meta.issuer or '未识别机关'} {prior.meta.year or '未知'} 年度的报告，"
-                  "不是任何输入报告的上一年度报告，未做跨年核对", markup=False)
-    if len(files) > 1:
-        _summary(outcomes)
-    raise typer.Exit(max(o.status for o in outcomes))
+        _warn(f"--previous 是 {prior.meta.issuer or '未识别机关'} {prior.meta.year or '未知'} 年度的报告，"
+              "不是任何输入报告的上一年度报告，未做跨年核对")
+
+
+def _exit_now(code: int) -> None:
+    """Exit at once after SIGINT/SIGTERM: an LLM request still under way would otherwise hold the
+    exit until it ends (the interpreter waits for its thread)."""
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_SPELLED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def shown(text: str) -> str:
+    """``text`` with every character that would act on a terminal, start a line or reorder the
+    text spelled out (\\n, \\x1b, \\u202e): whoever named a file chose its name."""
+    return _CONTROLS.sub(_spelled, text)
+
+
+def _spelled(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return _SPELLED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def _path_shown(review):
+    """The review with its file name made safe for the terminal (JSON escapes it by itself)."""
+    return review.model_copy(update={"source": review.source.model_copy(update={"path": shown(review.source.path)})})
 
 
 def _write_json(reviews, single: bool) -> None:
@@ -150,8 +211,9 @@ def _summary(outcomes) -> None:
         if o.review:
             counts[o.review.verdict] += 1
     unreadable = sum(1 for o in outcomes if o.error)
+    unfinished = sum(not o.finished for o in outcomes)
     err.print(f"共 {len(outcomes)} 份：通过 {counts['pass']}，有警告 {counts['warn']}，不通过 {counts['fail']}，"
-              f"无法读取 {unreadable}", markup=False)
+              f"无法读取 {unreadable}" + (f"，未审阅（已中断）{unfinished}" if unfinished else ""), markup=False)
 
 
 @app.command()
@@ -178,6 +240,8 @@ def rules(rule_id: Annotated[Optional[str], typer.Argument(help="规则编号，
 @app.command()
 def serve(
     http: Annotated[bool, typer.Option("--http", help="用 HTTP 接收事件（需公网地址和 SLACK_SIGNING_SECRET）；默认 Socket Mode")] = False,
+    host: Annotated[Optional[str], typer.Option(
+        "--host", help="HTTP 模式监听的 IP 地址（默认 127.0.0.1，放在反向代理之后；0.0.0.0 为所有网卡）")] = None,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="HTTP 模式的端口")] = 3000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="同时审阅的报告数")] = 4,
     allow_host: Annotated[Optional[list[str]], typer.Option(
@@ -203,7 +267,8 @@ def serve(
             _fail(str(exc))
     expected = _units(units)
     try:
-        settings = Settings.from_env(http=http, port=port, workers=workers, allow_hosts=allow_host or (), db=db)
+        settings = Settings.from_env(http=http, host=host, port=port, workers=workers, allow_hosts=allow_host or (),
+                                     db=db)
         run(settings, cfg, partial(start_digests, schedule, settings, cfg, expected) if schedule else None)
     except SettingsError as exc:
         _fail(str(exc))

@@ -8,6 +8,7 @@ Example::
     deadline = "01-31"           # MM-DD of Y+1 for departments, townships, 街道, 管委会
     government-deadline = "03-31" # reports of a 县级以上人民政府 itself (条例第四十九条)
     max-size-mb = 50
+    report-timeout = 60          # seconds to read and check one report (docs/limits-batch.md)
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Config(BaseModel):
     deadline: str = "01-31"
     government_deadline: str = Field("03-31", alias="government-deadline")
     max_size_mb: float = Field(50, alias="max-size-mb", gt=0)
+    # a worker process over it is killed; at most a day, so a deadline is always a finite time
+    report_timeout: float = Field(60, alias="report-timeout", gt=0, le=86400)
     source: str | None = Field(None, exclude=True)
 
     @field_validator("deadline", "government_deadline")

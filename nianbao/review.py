@@ -108,18 +108,30 @@ def review_narrative(analysis: Analysis, config: Config, narrative: NarrativeRev
     try:
         block, findings = narrative(analysis.ex, config)
     except Exception as exc:  # whatever breaks there costs the narrative only, never the review
-        log.warning("narrative review failed on %s: %r", analysis.path, exc)
+        log.warning("narrative review failed on %r: %r", analysis.path, exc)  # %r: escapes control characters
         block, findings = fallback_review(analysis.ex, config, exc)
     return NarrativeResult(block, findings, _ms(t0))
 
 
-def assemble(analysis: Analysis, config: Config, previous: Extraction | None,
-             narrative: NarrativeResult | None) -> Review:
-    """Rules (with last year's report when known), the narrative's findings, the verdict.
-    Narrative findings are only added; they can never remove or downgrade a deterministic one."""
+@dataclass
+class Checked:
+    """The rules' findings on one report (with last year's report when known) and their time:
+    what a batch worker hands back, so the rules run there, within the report's time budget."""
+
+    findings: list[Finding]
+    ms: int
+
+
+def check(analysis: Analysis, config: Config, previous: Extraction | None = None) -> Checked:
     t0 = time.perf_counter()
-    findings = run_rules(analysis.ex, config, previous)
-    timing = dict(analysis.timing, rules=_ms(t0))
+    return Checked(run_rules(analysis.ex, config, previous), _ms(t0))
+
+
+def assemble(analysis: Analysis, config: Config, checked: Checked, narrative: NarrativeResult | None) -> Review:
+    """The rules' findings, the narrative's, the verdict. Narrative findings are only added;
+    they can never remove or downgrade a deterministic one."""
+    findings = list(checked.findings)
+    timing = dict(analysis.timing, rules=checked.ms)
     block = Narrative()
     if narrative is not None:
         block = narrative.block
@@ -136,7 +148,7 @@ def assemble(analysis: Analysis, config: Config, previous: Extraction | None,
 
 def finish(analysis: Analysis, config: Config, previous: Extraction | None = None,
            narrative: NarrativeReviewer | None = None) -> Review:
-    return assemble(analysis, config, previous, review_narrative(analysis, config, narrative))
+    return assemble(analysis, config, check(analysis, config, previous), review_narrative(analysis, config, narrative))
 
 
 def review_bytes(data: bytes, path: str, config: Config | None = None, previous: Extraction | None = None,

@@ -138,15 +138,17 @@ class FakeSlack:
 
     # -- Slack calling the app ----------------------------------------------------------------------
 
-    def sign(self, body: str, timestamp: int | None = None) -> dict[str, str]:
+    def sign(self, body: str | bytes, timestamp: int | None = None) -> dict[str, str]:
         ts = str(int(time.time()) if timestamp is None else timestamp)
-        digest = hmac.new(self.signing_secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        raw = body.encode() if isinstance(body, str) else body  # bytes: a body that need not be UTF-8
+        digest = hmac.new(self.signing_secret.encode(), b"v0:%s:%s" % (ts.encode(), raw), hashlib.sha256).hexdigest()
         return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
-    def send(self, app_url: str, body: str, content_type: str, headers: dict[str, str] | None = None,
+    def send(self, app_url: str, body: str | bytes, content_type: str, headers: dict[str, str] | None = None,
              signed: bool = True) -> tuple[int, str]:
         all_headers = {"Content-Type": content_type, **(self.sign(body) if signed else {}), **(headers or {})}
-        req = urllib.request.Request(app_url, data=body.encode(), headers=all_headers, method="POST")
+        data = body.encode() if isinstance(body, str) else body
+        req = urllib.request.Request(app_url, data=data, headers=all_headers, method="POST")
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return resp.status, resp.read().decode()
