@@ -5,6 +5,8 @@ loopback, link-local, multicast or reserved address unless allow-listed, nor an 
 embeds one: IPv4-mapped and -compatible, NAT64, 6to4, Teredo) and whether the bot token may be sent
 (only to the Slack origins it was issued for: scheme, host and port). The connection goes to the
 address that was checked, so a DNS answer cannot change between the check and the connect.
+The download's time limit is a wall-clock deadline over every hop: connect, TLS, request, headers and
+body, whatever the peer sends.
 """
 
 from __future__ import annotations
@@ -81,8 +83,7 @@ def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
         headers = {"User-Agent": "nianbao-bot", "Accept": "*/*"}
         if trusted:
             headers["Authorization"] = f"Bearer {token}"
-        tls = ssl.create_default_context() if parts.scheme == "https" else None
-        conn = _Pinned(origin[1:], ip, _remaining(deadline), tls)
+        conn = _Pinned(origin[1:], ip, deadline, _tls_context() if parts.scheme == "https" else None)
         try:
             conn.request("GET", _target(parts.path, parts.query), headers=headers)
             resp = conn.getresponse()
@@ -91,10 +92,10 @@ def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
                 continue
             if resp.status != 200:
                 raise FetchError(f"服务器返回 HTTP {resp.status}")
-            data = _read(resp, conn, limits.max_bytes, deadline)
+            data = _read(resp, limits.max_bytes)
             return Fetched(data, resp.getheader("Content-Type", ""), url, _name(resp, url))
         except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(_network_reason(exc)) from None
+            raise FetchError(_network_reason(exc, limits.timeout)) from None
         finally:
             conn.close()
     raise FetchError(f"重定向超过 {MAX_REDIRECTS} 次")
@@ -105,10 +106,11 @@ def _target(path: str, query: str) -> str:
     return quote(path or "/", safe=_URL_SAFE) + (f"?{quote(query, safe=_URL_SAFE + '?')}" if query else "")
 
 
-def _remaining(deadline: float) -> float:
+def _left(deadline: float) -> float:
+    """Seconds until ``deadline`` (a ``time.monotonic()`` value); past it, a TimeoutError (下载超时)."""
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchError("下载超时")
+        raise TimeoutError
     return left
 
 
@@ -150,27 +152,63 @@ def _is_network(entry: str) -> bool:
         return False
 
 
+class _Bounded:
+    """A socket whose every send and receive ends by ``deadline``. A socket timeout counts per call,
+    and http.client reads the status line, the headers and each chunk with many calls: a peer sending
+    a byte a second would never trip it."""
+
+    deadline: float
+
+    def recv_into(self, *args):
+        self.settimeout(_left(self.deadline))
+        return super().recv_into(*args)
+
+    def sendall(self, *args):
+        self.settimeout(_left(self.deadline))
+        return super().sendall(*args)
+
+
+class _Socket(_Bounded, socket.socket):
+    pass
+
+
+class _TLSSocket(_Bounded, ssl.SSLSocket):
+    pass
+
+
+def _tls_context() -> ssl.SSLContext:
+    tls = ssl.create_default_context()
+    tls.sslsocket_class = _TLSSocket
+    return tls
+
+
 class _Pinned(http.client.HTTPConnection):
     """Connects to the address that was checked; Host, SNI and the certificate check use the host name."""
 
-    def __init__(self, address: tuple[str, int], ip: str, timeout: float, tls: ssl.SSLContext | None):
-        super().__init__(*address, timeout=timeout)
-        self.ip, self.tls = ip, tls
-        self.live: socket.socket | None = None  # http.client drops .sock once the response is being read
+    def __init__(self, address: tuple[str, int], ip: str, deadline: float, tls: ssl.SSLContext | None):
+        super().__init__(*address)
+        self.ip, self.deadline, self.tls = ip, deadline, tls
 
     def connect(self) -> None:
-        sock = socket.create_connection((self.ip, self.port), self.timeout)
-        self.sock = self.live = self.tls.wrap_socket(sock, server_hostname=self.host) if self.tls else sock
+        sock = socket.create_connection((self.ip, self.port), _left(self.deadline))
+        try:
+            sock.settimeout(_left(self.deadline))  # the TLS handshake gets what the connect left
+            bounded = (self.tls.wrap_socket(sock, server_hostname=self.host) if self.tls
+                       else _Socket(fileno=sock.detach()))
+        except BaseException:
+            sock.close()
+            raise
+        bounded.deadline = self.deadline
+        self.sock = bounded
 
 
-def _read(resp: http.client.HTTPResponse, conn: _Pinned, max_bytes: int, deadline: float) -> bytes:
+def _read(resp: http.client.HTTPResponse, max_bytes: int) -> bytes:
     too_big = FetchError(f"文件过大（上限 {max_bytes / 1048576:.0f} MB）")
     length = resp.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise too_big
     chunks, size = [], 0
     while True:
-        conn.live.settimeout(_remaining(deadline))  # bounds the whole download, not just each read
         chunk = resp.read1(_CHUNK)
         if not chunk:
             return b"".join(chunks)
@@ -190,9 +228,9 @@ def _name(resp: http.client.HTTPResponse, url: str) -> str:
     return PurePosixPath(unquote(urlsplit(url).path)).name or urlsplit(url).hostname or "download"
 
 
-def _network_reason(exc: Exception) -> str:
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "下载超时"
+def _network_reason(exc: Exception, timeout: float) -> str:
+    if isinstance(exc, TimeoutError):  # socket.timeout is TimeoutError
+        return f"下载超时（{timeout:g} 秒内未完成）"
     if isinstance(exc, ConnectionRefusedError):
         return "连接被拒绝"
     if isinstance(exc, ssl.SSLError):

@@ -8,10 +8,11 @@ the next response from a queue, or ``default`` when the queue is empty. A respon
   request offered tools (langchain's ``function_calling``);
 - a ``str``: the message content as is (prose, broken JSON, fenced JSON …); ``HANG`` never answers;
 - an ``int``: that HTTP status with an OpenAI-style error body;
-- a ``Reply``: full control (status, headers, delay, finish_reason, usage);
+- a ``Reply``: full control (status, headers, delay, finish_reason, usage, trickle);
 - a callable ``f(request) -> any of the above``.
 
-Every request is recorded (``requests``) with lower-cased headers and its JSON body.
+Every request is recorded (``requests``) with lower-cased headers and its JSON body; a request
+whose client hung up while a trickling answer was being sent is also in ``abandoned``.
 
     with FakeOpenAI([Reply(429, headers={"Retry-After": "1"}), {"summary": "…"}]) as fake:
         ChatOpenAI(base_url=fake.base_url, api_key="test", ...)
@@ -42,6 +43,9 @@ class Reply:
     delay: float = 0.0
     finish_reason: str = "stop"
     usage: dict | None = None  # None: estimated from the request and the answer
+    # seconds between bytes: the headers at once, then a newline every ``trickle`` seconds for
+    # ``delay`` seconds, then the answer — DeepSeek's keep-alive lines while it is overloaded
+    trickle: float = 0.0
 
 
 @dataclass
@@ -69,6 +73,7 @@ class FakeOpenAI:
         self.default = default
         self.latency = latency
         self.requests: list[Request] = []
+        self.abandoned: list[Request] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         fake = self
@@ -125,6 +130,9 @@ class FakeOpenAI:
             self._stopping.wait(60)
             handler.close_connection = True
             return
+        if reply.trickle:
+            self._trickle(handler, request, reply)
+            return
         if self.latency or reply.delay:
             time.sleep(self.latency + reply.delay)
         if reply.status != 200:
@@ -133,6 +141,23 @@ class FakeOpenAI:
         else:
             payload = self._completion(request, reply)
         handler.send_json(reply.status, payload, reply.headers)
+
+    def _trickle(self, handler: JSONHandler, request: Request, reply: Reply) -> None:
+        data = json.dumps(self._completion(request, reply), ensure_ascii=False).encode("utf-8")
+        lines = int(reply.delay / reply.trickle)
+        handler.send_response(200)
+        handler.send_header("content-type", "application/json")
+        handler.send_header("content-length", str(lines + len(data)))
+        handler.end_headers()
+        handler.close_connection = True
+        try:
+            for _ in range(lines):
+                if self._stopping.wait(reply.trickle):
+                    return
+                handler.wfile.write(b"\n")
+            handler.wfile.write(data)
+        except OSError:  # the client hung up (a write after its close fails by the second one)
+            self.abandoned.append(request)
 
     @staticmethod
     def _completion(request: Request, reply: Reply) -> dict:

@@ -1,15 +1,19 @@
 """One structured LLM request: langchain-openai ``ChatOpenAI`` over any OpenAI-compatible
 endpoint, tenacity owning the retries (the client's own are off), and one re-ask with the
-validation error when the answer does not fit the schema (the instructor pattern).
+validation error when the answer does not fit the schema (the instructor pattern). Every request
+ends at its wall-clock deadline whatever the peer sends (see ``_BoundedBackend``).
 Imported on the LLM path only: langchain and openai cost about two seconds to import."""
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import threading
 import time
 from collections.abc import Callable
 
+import httpcore2
+import httpx2
 import openai
 import pydantic
 from langchain_core.exceptions import OutputParserException
@@ -33,6 +37,72 @@ class LLMFailure(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+def over_budget(settings: LLMSettings) -> LLMFailure:
+    return LLMFailure(f"超过叙述审阅总时限（{settings.budget:g} 秒）")
+
+
+# The wall-clock end of the request being made (a ``time.monotonic()`` value). A context variable,
+# not a thread-local: langchain runs the model of a structured-output chain in an executor thread,
+# with a copy of the caller's context.
+_REQUEST_END: contextvars.ContextVar[float] = contextvars.ContextVar("nianbao_llm_request_end")
+
+
+def _until_end(timeout: float | None) -> float:
+    """httpx's per-operation ``timeout`` cut to what is left of the request's wall-clock time."""
+    left = _REQUEST_END.get() - time.monotonic()
+    if left <= 0:
+        raise httpcore2.ReadTimeout("deadline")  # httpx and openai report it as any timeout
+    return left if timeout is None else min(timeout, left)
+
+
+class _BoundedStream(httpcore2.NetworkStream):
+    def __init__(self, stream: httpcore2.NetworkStream):
+        self.stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.stream.read(max_bytes, _until_end(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.stream.write(buffer, _until_end(timeout))
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore2.NetworkStream:
+        return _BoundedStream(self.stream.start_tls(ssl_context, server_hostname, _until_end(timeout)))
+
+    def get_extra_info(self, info: str):
+        return self.stream.get_extra_info(info)
+
+
+class _BoundedBackend(httpcore2.SyncBackend):
+    """Connections whose every connect, TLS handshake, send and receive waits at most until
+    ``_REQUEST_END``. Why here: httpx's timeouts count per read, so a peer that sends a byte now
+    and then (DeepSeek's keep-alive newlines while overloaded) holds a request for ever, and neither
+    openai nor langchain bounds a whole request. Cut at this level, the request ends at its deadline
+    in the caller's own thread and httpcore closes the connection as after any timeout: nothing is
+    left running. Streaming with a clock check between chunks would change the request, need SSE
+    from every endpoint (the eval's replay server included) and leave the wait for the headers
+    unbounded; a thread abandoned at the deadline, its client closed, would read on if the close
+    fell while it was still connecting."""
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None) -> httpcore2.NetworkStream:
+        return _BoundedStream(super().connect_tcp(host, port, _until_end(timeout), local_address, socket_options))
+
+
+def _bounded_client() -> httpx2.Client:
+    """openai's default client (its connection limits; proxies from the environment, as before)
+    with every connection, direct or through a proxy, made by ``_BoundedBackend``. httpx has no
+    public hook for the network backend, hence the private attributes; tests/test_deadlines.py
+    fails if they change."""
+    client = openai.DefaultHttpxClient()
+    backend = _BoundedBackend()
+    for transport in (client._transport, *client._mounts.values()):
+        if transport is not None:  # None: a host NO_PROXY exempts, served by client._transport
+            transport._pool._network_backend = backend
+    return client
 
 
 def _transient(exc: BaseException) -> bool:
@@ -61,7 +131,7 @@ def _retry_after(exc: BaseException | None) -> float | None:
 
 def describe(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, openai.APITimeoutError):
-        return f"请求超时（{timeout:g} 秒无响应）"
+        return f"请求超时（{timeout:g} 秒内未完成）"
     if isinstance(exc, openai.APIConnectionError):
         return "无法连接大模型服务"
     if isinstance(exc, openai.APIStatusError):
@@ -91,15 +161,17 @@ class StructuredLLM:
         self.settings = settings
         chat = ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                           timeout=settings.timeout, max_retries=0, temperature=0,
-                          max_tokens=settings.max_output_tokens)
+                          max_tokens=settings.max_output_tokens, http_client=_bounded_client(),
+                          http_socket_options=())  # else langchain tunes (and warns about) the unused async client
         self.runnable = chat.with_structured_output(schema, method=settings.method, include_raw=True)
         self._deadline = threading.local()  # per thread: batches share this instance
         self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff * 16,
                                                 jitter=settings.backoff)
 
     def ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall, deadline: float) -> pydantic.BaseModel:
-        """The parsed answer; ``call`` records attempts, tokens, latency and the error. No retry
-        starts after ``deadline`` (a ``time.monotonic()`` value). Raises LLMFailure."""
+        """The parsed answer; ``call`` records attempts, tokens, latency and the error. Nothing runs
+        past ``deadline`` (a ``time.monotonic()`` value): no retry starts, and a request in flight
+        ends there. Raises LLMFailure."""
         start = time.perf_counter()
         self._deadline.value = deadline
         try:
@@ -119,6 +191,10 @@ class StructuredLLM:
                 if error:
                     raise LLMFailure(f"两次输出都不符合格式（{error[:80]}）")
             return parsed
+        except openai.APITimeoutError as exc:
+            if time.monotonic() >= self._deadline.value:  # cut by the deadline, not by its own timeout
+                raise over_budget(self.settings) from exc
+            raise LLMFailure(describe(exc, self.settings.timeout)) from exc
         except openai.APIError as exc:
             raise LLMFailure(describe(exc, self.settings.timeout)) from exc
 
@@ -128,7 +204,7 @@ class StructuredLLM:
         return retrying(self._attempt, messages, call)
 
     def _past_deadline(self, state: RetryCallState) -> bool:
-        return time.monotonic() + self._wait(state) >= self._deadline.value
+        return time.monotonic() + state.upcoming_sleep >= self._deadline.value  # the wait tenacity will sleep
 
     def _wait(self, state: RetryCallState) -> float:
         after = _retry_after(state.outcome.exception() if state.outcome else None)
@@ -136,10 +212,13 @@ class StructuredLLM:
 
     def _attempt(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
         """One request: (parsed, "", "") or (None, raw text, why it does not fit)."""
+        now = time.monotonic()
+        if now >= self._deadline.value:  # e.g. the re-ask, whose first attempt no stop condition guards
+            raise over_budget(self.settings)
         call.attempts += 1
         sent = estimate_tokens("".join(text for _, text in messages))
         try:
-            result = self.runnable.invoke(messages)
+            result = self._invoke(messages, min(now + self.settings.timeout, self._deadline.value))
         except _INVALID as exc:  # json_schema parses inside the client, so no raw text here
             call.tokens_in += sent
             return None, "", _brief(exc)
@@ -155,3 +234,11 @@ class StructuredLLM:
         error = result["parsing_error"]
         # function_calling swallows a missing or broken tool call and returns None (stack P3)
         return None, text, _brief(error) if error else "没有返回结构化结果（缺少工具调用或参数不是 JSON）"
+
+    def _invoke(self, messages: Messages, end: float) -> dict:
+        """The request, ended by ``_BoundedBackend`` at ``end`` (a ``time.monotonic()`` value)."""
+        token = _REQUEST_END.set(end)
+        try:
+            return self.runnable.invoke(messages)
+        finally:
+            _REQUEST_END.reset(token)

@@ -19,7 +19,7 @@ from .aspects import ASPECTS, coverage_findings, merge, required
 from .findings import OBSERVATION_RULES, claim_findings, finding, unavailable_finding
 from .heuristic import heuristic_review
 from .inputs import FRONT, Chunk, narrative_paragraphs, split_by_part
-from .llm import LLMFailure, StructuredLLM
+from .llm import LLMFailure, StructuredLLM, over_budget
 from .prompts import Prompt, load_prompt
 from .schema import NarrativeOut
 from .settings import LLMSettings
@@ -57,7 +57,7 @@ class LLMReviewer:
         try:
             for chunk in split_by_part(paragraphs, ex, self.settings.max_input_tokens):
                 if time.monotonic() >= deadline:
-                    raise LLMFailure(f"超过叙述审阅总时限（{self.settings.budget:g} 秒）")
+                    raise over_budget(self.settings)
                 calls.append(LLMCall(model=self.settings.model, prompt=self.prompt.id, parts="".join(chunk.parts),
                                      attempts=0))
                 answers.append((chunk, self.llm.ask(self._messages(ex, chunk), self._reask, calls[-1], deadline)))

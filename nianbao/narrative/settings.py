@@ -23,10 +23,10 @@ class LLMSettings:
     base_url: str | None = None
     api_key: str | None = None
     method: str = "json_mode"
-    timeout: float = 60.0  # seconds per request; retries multiply it
+    timeout: float = 60.0  # wall-clock seconds per request, whatever the peer sends; retries multiply it
     backoff: float = 1.0  # first retry wait in seconds, doubling, with as much jitter
     max_attempts: int = 4  # per request, transport errors only
-    budget: float = 300.0  # seconds for a whole report's narrative review, retries and re-asks included
+    budget: float = 300.0  # wall-clock seconds for a whole report's narrative review, retries and re-asks included
     max_output_tokens: int = 4096
     max_input_tokens: int = 6000  # per request (estimated); longer narratives are split by part
 
