@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from io import BytesIO
 
-import docx
 from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
 from lxml import etree
 
 from .document import Document, DocumentBuilder
-from .errors import LoadError
+from .errors import LimitError, LoadError
+from .load import MAX_LINES
 
 _P, _TBL, _TR, _TC, _T = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:t")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _TAB, _VAL = qn("w:tab"), qn("w:val")
 _MAX_COLUMNS = 63  # Word's limit; a larger w:gridSpan is corrupt and must not blow up the grid
+_MB = 1 << 20
+
+# The ZIP container, checked on what its directory states before anything is inflated. zipfile keeps
+# ~550 bytes an entry, and a 50 MB file can list 600,000; reports' .docx have 15–40 members under
+# 1 MB each (XML at 2–30:1, images stored as they are).
+MAX_MEMBERS = 10_000
+MAX_MEMBER_BYTES = 50 * _MB  # any member, inflated
+MAX_TOTAL_BYTES = 200 * _MB  # all members together
+MAX_RATIO = 100  # inflated ÷ stored, for members over RATIO_FROM
+RATIO_FROM = 1 * _MB
+# Only word/document.xml is inflated, by a reader that stops past MAX_XML_BYTES whatever the member
+# states. Its tree costs ~90 bytes a tag (a dense 50 MB part parses into 750 MB); reports' are under
+# 0.5 MB with ~350 cells.
+MAX_XML_BYTES = 10 * _MB
+MAX_CELLS = 20_000
+_MAIN = "word/document.xml"
+_CORRUPT = "docx 文件已损坏或不完整（无法读取其中的文档结构）"
+_COUNT = {tag: etree.XPath(f"count(.//w:{tag})", namespaces={"w": nsmap["w"]}) for tag in ("p", "tc")}
 
 # The visible run content of a paragraph, in order. Deleted/moved-away text is not shown, and
 # mc:Fallback repeats what mc:Choice (e.g. a text box) already holds.
@@ -27,13 +47,70 @@ _RUN_CONTENT = etree.XPath(
 
 
 def load_docx(data: bytes) -> Document:
-    try:
-        body = docx.Document(BytesIO(data)).element.body
-    except Exception:  # untrusted bytes: python-docx fails with zip, KeyError, XML and value errors alike
-        raise LoadError("docx 文件已损坏或不完整（无法读取其中的文档结构）") from None
+    body = _body(_main_part(data))
     builder = DocumentBuilder("docx")
     _walk(body, builder)
     return builder.build()
+
+
+def open_package(data: bytes) -> zipfile.ZipFile:
+    """The ZIP container with its directory read: entries are counted in the bytes first (each
+    starts with a signature zipfile checks)."""
+    if data.count(b"PK\x01\x02") > MAX_MEMBERS:
+        raise LimitError(f"ZIP 中的文件超过 {MAX_MEMBERS} 个")
+    return zipfile.ZipFile(BytesIO(data))
+
+
+def _main_part(data: bytes) -> bytes:
+    """word/document.xml, inflated only once every member's stated size and compression passed."""
+    try:
+        with open_package(data) as package:
+            _check_members(package.infolist())
+            with package.open(_MAIN) as member:
+                xml = member.read(MAX_XML_BYTES + 1)
+    except LoadError:
+        raise
+    except Exception:  # untrusted bytes: zipfile fails with zip, zlib, EOF, key and value errors alike
+        raise LoadError(_CORRUPT) from None
+    if len(xml) > MAX_XML_BYTES:
+        raise LimitError(f"docx 中的 {_MAIN} 解压后超过 {MAX_XML_BYTES // _MB} MB")
+    return xml
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for info in members:
+        name = "".join(c if c.isprintable() else "?" for c in info.filename)[:80]  # stays one line
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # Word writes neither bzip2 nor LZMA, whose bombs inflate a millionfold in one step
+            method = zipfile.compressor_names.get(info.compress_type, f"编号 {info.compress_type}")
+            raise LimitError(f"docx 中的 {name} 用了 Word 不用的压缩方式（{method}）")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise LimitError(f"docx 中的 {name} 解压后有 {info.file_size / _MB:.0f} MB，超过 "
+                             f"{MAX_MEMBER_BYTES // _MB} MB（压缩比 {ratio:.0f}:1）")
+        if info.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            raise LimitError(f"docx 中的 {name} 压缩比 {ratio:.0f}:1，超过 {MAX_RATIO}:1"
+                             f"（解压后 {info.file_size / _MB:.0f} MB）")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise LimitError(f"docx 解压后共 {total / _MB:.0f} MB，超过 {MAX_TOTAL_BYTES // _MB} MB")
+
+
+def _body(xml: bytes):
+    """The w:body, parsed by python-docx's parser (its element classes; entities never resolved),
+    once its paragraphs and cells are counted."""
+    try:
+        body = etree.fromstring(xml, oxml_parser).find(qn("w:body"))
+    except etree.XMLSyntaxError:
+        raise LoadError(_CORRUPT) from None
+    if body is None:
+        raise LoadError(_CORRUPT)
+    if (cells := int(_COUNT["tc"](body))) > MAX_CELLS:
+        raise LimitError(f"docx 中的表格过大（共 {cells} 个单元格，超过 {MAX_CELLS} 个）")
+    if (paragraphs := int(_COUNT["p"](body))) > MAX_LINES:
+        raise LimitError(f"docx 有 {paragraphs} 个段落，超过 {MAX_LINES} 个")
+    return body
 
 
 def _walk(container, builder: DocumentBuilder) -> None:

@@ -11,19 +11,20 @@ import codecs
 import datetime
 import re
 from collections.abc import Callable
+from itertools import islice
 from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .document import Document, DocumentBuilder
-from .errors import LoadError
+from .errors import LimitError
 from .metadata import title_rank
 from .normalize import fold
 from .text_loader import decode
 
 # never report text, wherever they are
-_JUNK_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button", "input",
-              "textarea"]
+_JUNK_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button", "input",
+              "textarea"}
 # site chrome, unless it wraps the report itself
 _CHROME_TAGS = {"nav", "header", "footer", "aside", "form"}
 _CHROME_CONTAINERS = {"div", "ul", "ol", "dl", "section", "p", "span"}
@@ -40,7 +41,11 @@ _HEADING_MAX_CHARS = 30  # longer text mentioning a part name is narrative (e.g.
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _GB_NAMES = {"gbk", "gb2312", "gb_2312-80", "gb18030", "x-gbk", "cp936", "euc-cn"}
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# The charsets browsers know (WHATWG Encoding Standard), by Python's codec names. Python has other
+# codecs a page may name: rot13, base64, zlib and hex are no text encodings, punycode decodes in
+# quadratic time; those declarations are ignored like unknown ones.
+_WEB_CHARSETS = re.compile(r"utf-8|utf-16(-[lb]e)?|gb18030|gbk|gb2312|big5(hkscs)?|euc_jp|shift_jis|iso2022_jp"
+                           r"|euc_kr|cp\d+|iso8859-\d+|koi8-[ru]|mac-roman|ascii")
 _DATE_METAS = {"pubdate", "publishdate", "firstpublishedtime", "article:published_time"}
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TITLE_METAS = {"articletitle", "og:title", "title"}
@@ -53,39 +58,33 @@ _WHITESPACE = re.compile(r"[ \t\r\n\f]+")  # not NBSP: &nbsp; is meant to stay
 # A report table is at most ~30 wide and ~40 long: spans beyond these are corrupt or hostile
 # (a few KB of nested rowspan/colspan would otherwise expand into millions of cells).
 _MAX_COLSPAN = 64
-_MAX_GRID_CELLS = 20_000
+MAX_TABLE_CELLS = 20_000
+# Report pages have 1,000–2,200 start tags nested ~25 deep. BeautifulSoup spends ~1 KB on each
+# element, so tags are counted in the bytes before it parses (「<」 and a letter: an upper bound, a
+# script's ``a<b`` counts too); the line walk recurses once a level.
+MAX_TAGS = 50_000
+MAX_DEPTH = 256
+_START_TAG = re.compile(rb"<[A-Za-z]")
 
 
 def load_html(data: bytes) -> Document:
-    soup = BeautifulSoup(_decode(data), "lxml")
-    for junk in soup.find_all(_JUNK_TAGS):
-        junk.decompose()
+    if next(islice(_START_TAG.finditer(data), MAX_TAGS, None), None):  # there is a tag past MAX_TAGS
+        raise LimitError(f"网页的标签超过 {MAX_TAGS} 个")
+    soup = BeautifulSoup(decode(data, _declared_charset(data[:4096])), "lxml")
+    headed = _outline(soup)
+    root = _content_root(headed) or soup.body or soup
+    title = _page_title(soup)
+    holds_table = _holding_tables(soup)
+    _drop_chrome(root, headed, holds_table)
     builder = DocumentBuilder("html")
-    try:
-        headed = _heading_ancestors(soup)
-        root = _content_root(headed) or soup.body or soup
-        title = _page_title(soup)
-        _drop_chrome(root, headed)
-        if title and not fold(root.get_text()).startswith(fold(title)):
-            builder.paragraph(title)  # CMS templates often put the title above the article body
-        _Flow(builder.paragraph, lambda table: builder.table(_grid(table))).run(root)
-    except RecursionError:
-        raise LoadError("HTML 嵌套层级过深，无法解析") from None
+    if title and not fold(root.get_text()).startswith(fold(title)):
+        builder.paragraph(title)  # CMS templates often put the title above the article body
+    _Flow(builder.paragraph, lambda table: builder.table(_grid(table)), holds_table).run(root)
     return builder.build(published_on=_published_on(soup))
 
 
-def _decode(data: bytes) -> str:
-    """BOM, else the declared charset (GBK and GB2312 read as their superset GB18030), else UTF-8/GB18030."""
-    declared = None if data.startswith(_BOMS) else _declared_charset(data[:4096])
-    if declared:
-        try:
-            return data.decode(declared)
-        except UnicodeDecodeError:
-            pass  # old CMS pages often declare the wrong charset
-    return decode(data)
-
-
 def _declared_charset(head: bytes) -> str | None:
+    """The <meta> charset when it is a web charset, GBK and GB2312 read as their superset GB18030."""
     match = _META_CHARSET.search(head)
     if not match:
         return None
@@ -93,9 +92,10 @@ def _declared_charset(head: bytes) -> str | None:
     if name in _GB_NAMES:
         return "gb18030"
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
+    return codec if _WEB_CHARSETS.fullmatch(codec) else None
 
 
 class _Holder(NamedTuple):
@@ -104,17 +104,40 @@ class _Holder(NamedTuple):
     depth: int
 
 
-def _heading_ancestors(soup: BeautifulSoup) -> dict[int, _Holder]:
-    """Every element holding a part heading, by id()."""
+def _outline(soup: BeautifulSoup) -> dict[int, _Holder]:
+    """Every element holding a part heading, by id(), from one walk of the page in document order
+    that also drops the junk; LimitError past MAX_DEPTH levels."""
     found: dict[int, _Holder] = {}
-    for node in soup.find_all(string=_PART_KEYS):
-        if type(node) is not NavigableString or len(node.strip()) > _HEADING_MAX_CHARS or node.find_parent("a"):
-            continue  # comments and the like, narrative, or a link (a table of contents is navigation)
-        part = _PART_KEYS.search(node).lastindex
-        ancestors = [parent for parent in node.parents if parent is not soup]
-        for depth, element in enumerate(reversed(ancestors)):
-            found.setdefault(id(element), _Holder(element, set(), depth)).parts.add(part)
+    junk: list[Tag] = []
+    stack: list[tuple[Tag | NavigableString, int, bool]] = [(soup, 0, False)]  # node, depth, inside a link
+    while stack:
+        node, depth, in_link = stack.pop()
+        if isinstance(node, Tag):
+            if node.name in _JUNK_TAGS:
+                junk.append(node)
+                continue
+            if depth > MAX_DEPTH:
+                raise LimitError(f"网页的元素嵌套超过 {MAX_DEPTH} 层")
+            in_link = in_link or node.name == "a"
+            stack.extend((child, depth + 1, in_link) for child in reversed(node.contents))
+        elif (not in_link and type(node) is NavigableString and len(node.strip()) <= _HEADING_MAX_CHARS
+              and (match := _PART_KEYS.search(node))):
+            # not comments and the like, narrative, or a link (a table of contents is navigation)
+            _mark(found, node.parent, depth - 1, match.lastindex)
+    for element in junk:
+        element.decompose()
     return found
+
+
+def _mark(found: dict[int, _Holder], element: Tag, depth: int, part: int) -> None:
+    """``element`` and its ancestors below the soup hold ``part``. The walk up stops at the first one
+    known to hold it already: its ancestors were marked then, so marking is linear at any depth."""
+    while depth > 0:
+        holder = found.setdefault(id(element), _Holder(element, set(), depth))
+        if part in holder.parts:
+            return
+        holder.parts.add(part)
+        element, depth = element.parent, depth - 1
 
 
 def _content_root(headed: dict[int, _Holder]) -> Tag | None:
@@ -137,13 +160,36 @@ def _page_title(soup: BeautifulSoup) -> str | None:
     return max(ranked)[2] if ranked else None
 
 
-def _drop_chrome(root: Tag, headed: dict[int, _Holder]) -> None:
-    for element in root.find_all(True):
-        if element.decomposed or id(element) in headed:
-            continue  # gone with its parent, or it holds part of the report
-        if element.name in _CHROME_TAGS or (element.name in _CHROME_CONTAINERS and _chrome_name(element)):
-            if element.find("table") is None:  # a data table is never chrome inside the article
-                element.decompose()
+def _holding_tables(soup: BeautifulSoup) -> set[int]:
+    """id() of every element with a <table> inside it, each marked once (linear at any depth)."""
+    marked: set[int] = set()
+    for table in soup.find_all("table"):
+        for parent in table.parents:
+            if id(parent) in marked:
+                break
+            marked.add(id(parent))
+    return marked
+
+
+def _drop_chrome(root: Tag, headed: dict[int, _Holder], holds_table: set[int]) -> None:
+    """Site chrome inside the report's container, collected in one walk that does not enter what it
+    drops, then dropped. An element holding part of the report or a data table is never chrome."""
+    chrome: list[Tag] = []
+    stack = [root]
+    while stack:
+        for child in stack.pop().contents:
+            if not isinstance(child, Tag):
+                continue
+            if id(child) not in headed and id(child) not in holds_table and _is_chrome(child):
+                chrome.append(child)
+            else:
+                stack.append(child)
+    for element in chrome:
+        element.decompose()
+
+
+def _is_chrome(element: Tag) -> bool:
+    return element.name in _CHROME_TAGS or (element.name in _CHROME_CONTAINERS and _chrome_name(element))
 
 
 def _chrome_name(element: Tag) -> bool:
@@ -163,10 +209,12 @@ def _published_on(soup: BeautifulSoup) -> str | None:
 
 
 class _Flow:
-    """Turns markup into lines: block elements and <br> end a line; data tables go to ``on_table``."""
+    """Turns markup into lines: block elements and <br> end a line; data tables (those holding no
+    table, by id() in ``holds_table``) go to ``on_table``."""
 
-    def __init__(self, on_line: Callable[[str], None], on_table: Callable[[Tag], None] | None = None):
-        self.on_line, self.on_table = on_line, on_table
+    def __init__(self, on_line: Callable[[str], None], on_table: Callable[[Tag], None] | None = None,
+                 holds_table: set[int] = frozenset()):
+        self.on_line, self.on_table, self.holds_table = on_line, on_table, holds_table
         self.parts: list[str] = []
 
     def run(self, element: Tag) -> None:
@@ -180,7 +228,7 @@ class _Flow:
                     self.parts.append(child)
             elif child.name == "br":
                 self.end_line()
-            elif child.name == "table" and self.on_table and child.find("table") is None:
+            elif child.name == "table" and self.on_table and id(child) not in self.holds_table:
                 self.end_line()
                 self.on_table(child)
             elif child.name in _BLOCKS:  # including layout tables (tables holding tables)
@@ -213,10 +261,10 @@ def _grid(table: Tag) -> list[list[str | None]]:
                 c += 1
             rowspan = _span(cell.get("rowspan"), len(rows) - r) or len(rows) - r  # rowspan=0: to the end
             colspan = _span(cell.get("colspan"), _MAX_COLSPAN) or 1
-            text = _cell_text(cell)
             covered += rowspan * colspan
-            if covered > _MAX_GRID_CELLS:
-                raise LoadError(f"网页中的表格过大（展开后超过 {_MAX_GRID_CELLS} 个单元格），不像年度报告")
+            if covered > MAX_TABLE_CELLS:
+                raise LimitError(f"网页中的表格过大（展开后超过 {MAX_TABLE_CELLS} 个单元格）")
+            text = _cell_text(cell)
             for i in range(rowspan):
                 for j in range(colspan):
                     placed[r + i][c + j] = text if i == j == 0 else ("" if j == 0 else None)

@@ -12,9 +12,13 @@ from pathlib import Path
 
 from .document import Document
 from .docx_loader import load_docx
-from .errors import LoadError
+from .errors import LimitError, LoadError
 
 DEFAULT_TIMEOUT = 60.0
+# The .docx LibreOffice writes is about the size of its input (at most 50 MB by default) and is read
+# whole; past this, a small .doc unfolded into something else. Its members then pass load_docx's
+# limits like any .docx (an embedded spreadsheet is one more ZIP member, never opened).
+MAX_CONVERTED_BYTES = 100 * 1024 * 1024
 _SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf"}
 
 
@@ -29,6 +33,8 @@ def load_legacy(data: bytes, name: str) -> Document:
         converted = source.with_suffix(".docx")
         if not converted.is_file():
             raise LoadError("LibreOffice 未能把该文件转换为 .docx（文件可能已损坏，或不是 Word/WPS 文档）")
+        if (size := converted.stat().st_size) > MAX_CONVERTED_BYTES:
+            raise LimitError(f"LibreOffice 转换出的 .docx 有 {size >> 20} MB，超过 {MAX_CONVERTED_BYTES >> 20} MB")
         document = load_docx(converted.read_bytes())
     document.format = "doc"
     return document

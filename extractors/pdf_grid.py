@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from .errors import LimitError
 from .normalize import looks_numeric
 from .pdf_page import Glyph, PageContent, Ruling
 
@@ -19,6 +20,7 @@ _SNAP = 2.5  # points: ruling positions closer than this are one line
 _MIN_LENGTH = 4.0  # points: shorter strokes are dots, ticks or glyph parts
 _COVER = 0.6  # a border exists where rulings cover this share of the cell side
 _CJK = ("\u2e80", "\u9fff")
+MAX_TABLE_CELLS = 20_000  # a grid's cells before merging: report tables have ~400, each costs a region
 
 
 @dataclass(slots=True)
@@ -58,6 +60,8 @@ def layout(page: PageContent) -> tuple[list[GridTable], list[TextLine]]:
         if grid is None:
             continue
         xs, ys = grid
+        if (len(xs) - 1) * (len(ys) - 1) > MAX_TABLE_CELLS:
+            raise LimitError(f"PDF 第 {page.number} 页的表格过大（超过 {MAX_TABLE_CELLS} 个单元格）")
         inside = [i for i, g in enumerate(page.glyphs) if i not in taken
                   and xs[0] <= g.cx <= xs[-1] and ys[0] <= g.cy <= ys[-1]]
         if not inside:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import threading
+import zlib
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from .document import Document, DocumentBuilder
-from .errors import LoadError
+from .errors import LimitError, LoadError
+from .load import MAX_CHARS
 from .normalize import fold, label, looks_numeric, starts_with_ordinal
 from .schema import KNOWN_LABELS
 from .text_loader import inline_row
@@ -29,11 +31,23 @@ _INDENT_SLACK = 3  # points: a line starting further right than the margin opens
 _SET_RIGHT = 4  # ems: a line starting further in than a paragraph's indent is centred or set right
 _SAME_EDGE = 3  # points: a cell cut by a page break keeps its left and right edges
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe, and the bot reviews in threads
+# Reports run to 3–50 pages. A character read costs ~260 bytes kept until the layout is done, so the
+# characters are counted as they are read, against the text limit of every document (load.MAX_CHARS).
+MAX_PAGES = 1_000
+# pdfium inflates a page's streams while it loads the page, whatever their size (a 2 MB PDF whose
+# content stream inflates to 2 GiB took 3.2 GB), so every zlib stream of the file is inflated here
+# first, counted and dropped, by a reader that stops past the limit. Reports' streams are under 20 MB
+# (an embedded CJK font); a whole A4 page scanned at 600 dpi is 104 MB.
+MAX_STREAM_BYTES = 128 << 20
+MAX_STREAMS_BYTES = 512 << 20
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_READ, _INFLATE = 1 << 16, 1 << 22  # bytes fed to zlib at once, bytes it may return at once
 
 
 def load_pdf(data: bytes) -> Document:
     if b"%%EOF" not in data.rstrip(b"\x00 \t\r\n\x0c")[-1024:]:
         raise LoadError("PDF 文件已损坏或不完整（缺少文件结尾，可能没有下载完整）")
+    _check_streams(data)
     with _PDFIUM:
         contents = _read(data)
     if not any(content.glyphs for content in contents):
@@ -47,6 +61,34 @@ def load_pdf(data: bytes) -> Document:
     return builder.build()
 
 
+def _check_streams(data: bytes) -> None:
+    total = 0
+    for match in _STREAM.finditer(data):
+        size = _inflated_size(data, match.end(), MAX_STREAM_BYTES)
+        if size > MAX_STREAM_BYTES:
+            raise LimitError(f"PDF 中有数据流解压后超过 {MAX_STREAM_BYTES >> 20} MB")
+        total += size
+        if total > MAX_STREAMS_BYTES:
+            raise LimitError(f"PDF 中的数据流解压后共超过 {MAX_STREAMS_BYTES >> 20} MB")
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """What the zlib stream at ``start`` inflates to, counted until it ends or passes ``limit``."""
+    inflater = zlib.decompressobj()
+    view, size = memoryview(data), 0
+    try:
+        for at in range(start, len(data), _READ):
+            pending = view[at:at + _READ]
+            while pending:
+                size += len(inflater.decompress(pending, _INFLATE))
+                if inflater.eof or size > limit:
+                    return size
+                pending = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # another filter, encrypted or broken data: pdfium judges it
+    return size
+
+
 def _read(data: bytes) -> list[PageContent]:
     try:
         pdf = pdfium.PdfDocument(data)
@@ -57,13 +99,18 @@ def _read(data: bytes) -> list[PageContent]:
     try:
         if len(pdf) == 0:
             raise LoadError("PDF 文件已损坏或不完整（没有可读取的页面）")
-        pages = []
+        if len(pdf) > MAX_PAGES:
+            raise LimitError(f"PDF 有 {len(pdf)} 页，超过 {MAX_PAGES} 页")
+        pages, chars = [], 0
         for index in range(len(pdf)):
             page = pdf[index]
             try:
                 pages.append(read_page(page, index + 1))
             finally:
                 page.close()
+            chars += len(pages[-1].glyphs)
+            if chars > MAX_CHARS:
+                raise LimitError(f"PDF 的字符超过 {MAX_CHARS} 个（读到第 {index + 1} 页）")
         return pages
     except LoadError:
         raise

@@ -13,6 +13,15 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from .errors import LimitError
+
+# Report pages carry up to ~1,400 characters, ~600 rulings and ~4,000 page objects and path segments
+# ("graphics"). Each graphic costs pdfium calls, and the table reader pairs rulings with rulings and
+# grid cells with characters: past these a page is refused before its characters are read.
+MAX_PAGE_CHARS = 10_000
+MAX_PAGE_RULINGS = 5_000
+MAX_PAGE_GRAPHICS = 200_000
+
 _THIN = 3.0  # points: a filled rectangle thinner than this is a drawn line
 _WHITE = 245  # a colour channel at or above this on all three is paper-white: nothing is drawn
 _BLANKS = frozenset({0xA0, 0x3000, 0xFFFE})
@@ -62,17 +71,40 @@ class PageContent:
     rulings: list[Ruling]
 
 
+class _Drawing:
+    """The rulings of one page as they are found, and what finding them has cost."""
+
+    def __init__(self, number: int):
+        self.number = number
+        self.rulings: list[Ruling] = []
+        self.graphics = 0
+
+    def spend(self, graphics: int) -> None:
+        self.graphics += graphics
+        if self.graphics > MAX_PAGE_GRAPHICS:
+            raise LimitError(f"PDF 第 {self.number} 页的图形超过 {MAX_PAGE_GRAPHICS} 个对象和路径段")
+
+    def add(self, ruling: Ruling) -> None:
+        self.rulings.append(ruling)
+        if len(self.rulings) > MAX_PAGE_RULINGS:
+            raise LimitError(f"PDF 第 {self.number} 页的线条超过 {MAX_PAGE_RULINGS} 条")
+
+
 def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+    """The page's characters and rulings. The objects are walked first: pdfium's text page costs
+    ~700 bytes a character, and it is built only for a page within the graphics limit."""
     left, bottom, right, top = page.get_mediabox()
+    drawing = _Drawing(number)
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        _collect(raw.FPDFPage_GetObject(page.raw, i), pdfium.PdfMatrix(), top, drawing)
     textpage = page.get_textpage()
     try:
+        if raw.FPDFText_CountChars(textpage.raw) > MAX_PAGE_CHARS:
+            raise LimitError(f"PDF 第 {number} 页的字符超过 {MAX_PAGE_CHARS} 个")
         glyphs = _glyphs(textpage, top)
     finally:
         textpage.close()
-    rulings: list[Ruling] = []
-    for i in range(raw.FPDFPage_CountObjects(page.raw)):
-        _collect(raw.FPDFPage_GetObject(page.raw, i), pdfium.PdfMatrix(), top, rulings)
-    return PageContent(number, right - left, top - bottom, glyphs, rulings)
+    return PageContent(number, right - left, top - bottom, glyphs, drawing.rulings)
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> list[Glyph]:
@@ -107,15 +139,16 @@ def _ink_glyph(handle, index: int, text: str, page_top: float) -> Glyph:
                  page_top - y.value + (1 - _ASCENT) * size, size)
 
 
-def _collect(handle, parent: pdfium.PdfMatrix, page_top: float, out: list[Ruling]) -> None:
+def _collect(handle, parent: pdfium.PdfMatrix, page_top: float, drawing: _Drawing) -> None:
     """Rulings of one page object; form XObjects are walked with their matrices composed."""
+    drawing.spend(1)
     kind = raw.FPDFPageObj_GetType(handle)
     if kind == raw.FPDF_PAGEOBJ_FORM:
         matrix = _matrix(handle).multiply(parent)
         for i in range(raw.FPDFFormObj_CountObjects(handle)):
-            _collect(raw.FPDFFormObj_GetObject(handle, i), matrix, page_top, out)
+            _collect(raw.FPDFFormObj_GetObject(handle, i), matrix, page_top, drawing)
     elif kind == raw.FPDF_PAGEOBJ_PATH:
-        _path_rulings(handle, _matrix(handle).multiply(parent), page_top, out)
+        _path_rulings(handle, _matrix(handle).multiply(parent), page_top, drawing)
 
 
 def _matrix(handle) -> pdfium.PdfMatrix:
@@ -131,13 +164,14 @@ def _visible(getter, handle) -> bool:
     return a.value > 0 and min(r.value, g.value, b.value) < _WHITE
 
 
-def _path_rulings(handle, matrix: pdfium.PdfMatrix, page_top: float, out: list[Ruling]) -> None:
+def _path_rulings(handle, matrix: pdfium.PdfMatrix, page_top: float, drawing: _Drawing) -> None:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     raw.FPDFPath_GetDrawMode(handle, fill, stroke)
     stroked = bool(stroke.value) and _visible(raw.FPDFPageObj_GetStrokeColor, handle)
     filled = bool(fill.value) and _visible(raw.FPDFPageObj_GetFillColor, handle)
     if not (stroked or filled):
         return  # white boxes behind text (one per printed line, say) draw nothing a reader sees
+    drawing.spend(raw.FPDFPath_CountSegments(handle))
     points = _points(handle, matrix, page_top)
     if not points:
         return
@@ -145,14 +179,14 @@ def _path_rulings(handle, matrix: pdfium.PdfMatrix, page_top: float, out: list[R
     ys = [y for path in points for _, y in path]
     x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
     if filled and (x1 - x0 <= _THIN or bottom - top <= _THIN):
-        out.append(_thin_line(x0, top, x1, bottom))
+        drawing.add(_thin_line(x0, top, x1, bottom))
         return
     if not (stroked or (filled and _is_rectangle(points))):
         return  # a filled shape (a logo, a seal, a bullet) is no ruling
     for path in points:
         for (ax, ay), (bx, by) in zip(path, path[1:]):
             if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
-                out.append(Ruling(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+                drawing.add(Ruling(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
 
 
 def _points(handle, matrix: pdfium.PdfMatrix, page_top: float) -> list[list[tuple[float, float]]]:

@@ -7,6 +7,7 @@ import re
 
 from .document import Artifact, Cell, Document, Paragraph, Table
 from .errors import LoadError
+from .load import check_text
 from .normalize import BOOKMARK_RE, clean_line, fold, looks_numeric, starts_with_ordinal
 
 _PIPE_ONLY = re.compile(r"^[\s|]*\|[\s|]*$")
@@ -14,16 +15,23 @@ _MD_SEPARATOR = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 _NUM_TOKEN_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[/—\-–]")
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
+def decode(data: bytes, declared: str | None = None) -> str:
+    """The charset a page ``declared`` when the bytes are valid in it, else UTF-8 (with or without
+    BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312). NUL characters are dropped:
+    broken editors and conversions leave them behind, and they are no report's text."""
+    return _decode(data, declared).replace("\x00", "")
+
+
+def _decode(data: bytes, declared: str | None) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        return data.decode("utf-16", errors="replace")
+    for encoding in filter(None, (declared, "utf-8")):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass  # old CMS pages often declare the wrong charset
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -47,7 +55,9 @@ def inline_row(line: str) -> list[str] | None:
 
 
 def load_text(text: str, fmt: str = "txt") -> Document:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_text(text.count("\n") + 1, len(text))  # before 25 million one-character lines are made
+    lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return _Parser(lines, fmt).parse()

@@ -193,7 +193,7 @@ def test_a_nul_byte_in_a_report_saves_on_every_store(tmp_path, monkeypatch, stor
         [post] = h.slack.calls_to("chat.postMessage")
     assert (row.status, row.error) == ("done", None)
     [fee] = [f for f in row.review_json["findings"] if f["rule"] == "fee-statement-vague"]
-    assert "\ufffd" in fee["evidence"] and "\\u0000" not in json.dumps(post.params)
+    assert "\x00" not in fee["evidence"] and "\\u0000" not in json.dumps(post.params)
     assert len(row.file_name) == 300 and row.file_name.startswith("\ufffd年报")
 
 
