@@ -8,12 +8,10 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import socket
 import time
 import urllib.error
 import urllib.request
-import uuid
 from urllib.parse import parse_qs
 
 import pytest
@@ -22,14 +20,11 @@ from bot_harness import (clear_slack_env, idle_connections, is_closed, listening
                          soak_events)
 from fake_openai import FakeOpenAI, Reply
 from fake_slack import FakeSlack
-from sqlalchemy import create_engine, text
 
 from bot.app import CONFIGURED, EVENTS_PATH, HttpLimits
-from bot.config import Settings, SettingsError, database_url
+from bot.config import Settings, SettingsError
 from bot.logs import RedactingFormatter, redact
 
-PG_URL = os.environ.get("NIANBAO_TEST_DATABASE_URL", "")
-NO_PG = "NIANBAO_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (.ci/run starts a server and sets it)"
 SLACK_TIMEOUT = 3.0  # seconds Slack waits for an answer before it retries
 
 
@@ -38,24 +33,6 @@ def served(tmp_path_factory):
     """``nianbao serve --http`` as its own process, with its default limits and host."""
     with FakeSlack() as slack, serve_process(slack, tmp_path_factory.mktemp("serve")) as process:
         yield slack, process
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason=NO_PG))])
-def store_url(request, tmp_path):
-    """A fresh store; on PostgreSQL a schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.sqlite'}"
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url(PG_URL))
-    with admin.begin() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def port_of(url: str) -> int:
@@ -180,7 +157,7 @@ def test_http_mode_listens_on_localhost_unless_told(served, tmp_path):
 
 # -- the store, Slack texts, secrets ----------------------------------------------------------------
 
-def test_a_nul_byte_in_a_report_saves_on_every_store(tmp_path, monkeypatch, store_url):
+def test_a_nul_byte_in_a_report_saves_on_every_store(tmp_path, monkeypatch, db_url):
     """Was: a NUL after the first 4 KB (past the binary sniff) made save_review raise DataError on
     PostgreSQL; the user was told to retry, and a retry could never work. A file name longer than its
     column did the same."""
@@ -188,7 +165,7 @@ def test_a_nul_byte_in_a_report_saves_on_every_store(tmp_path, monkeypatch, stor
     at = data.index("未收取关于依申请公开费用。".encode()) + 6  # inside a finding's quoted evidence
     assert at > 4096
     name = "\x00" + "年报" * 200 + ".txt"
-    with running_bot(tmp_path, monkeypatch, database_url=store_url) as h:
+    with running_bot(tmp_path, monkeypatch, database_url=db_url) as h:
         row = share(h, name, data[:at] + b"\x00" + data[at:])
         [post] = h.slack.calls_to("chat.postMessage")
     assert (row.status, row.error) == ("done", None)

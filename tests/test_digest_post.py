@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import socket
 import threading
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -26,28 +25,6 @@ from bot.jobs import NOT_IN_CHANNEL
 from bot.store import DONE, DigestRun, ReviewRow, Store
 from nianbao.config import Config
 from nianbao.review import review_bytes
-
-PG_URL = os.environ.get("NIANBAO_TEST_DATABASE_URL", "")
-NO_PG = "NIANBAO_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (.ci/run starts a server and sets it)"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason=NO_PG))])
-def db_url(request, tmp_path):
-    """A fresh database URL. PostgreSQL: a schema of its own, so runs sharing the server never meet;
-    the URL is left ``postgresql://…`` as a user would write it."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.sqlite'}"
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url(PG_URL))
-    with admin.begin() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
