@@ -9,7 +9,6 @@ fresh process and prints its seconds, peak RSS, exit status and the line it prin
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -17,16 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _make_hostile():
-    spec = importlib.util.spec_from_file_location("make_hostile", ROOT / "scripts/make_hostile.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
 def main() -> None:
-    hostile = _make_hostile()
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_hostile as hostile
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="*", metavar="ROW", help=f"default: every row ({', '.join(hostile.ROWS)})")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a review is killed")

@@ -4,7 +4,7 @@ one clear line on stderr (exit 2) or in the same review as the harmless file it 
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import sys
 from functools import cache
@@ -19,13 +19,8 @@ SECONDS = 10  # a review of one of these takes ~1 s; before the limits, the wors
 PEAK_MB = 500
 
 
-@cache
 def hostile():
-    spec = importlib.util.spec_from_file_location("make_hostile", ROOT / "scripts/make_hostile.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("make_hostile")  # scripts/ is on sys.path (conftest.py)
 
 
 MB = 1 << 20

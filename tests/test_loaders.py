@@ -5,7 +5,7 @@ The fixtures come from scripts/make_fixtures.py; its seed reader gives each seed
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 import shutil
 import sys
@@ -44,13 +44,8 @@ needs_soffice = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which(
                                    reason="LibreOffice (soffice) is not installed")
 
 
-@cache
 def make_fixtures():
-    spec = importlib.util.spec_from_file_location("make_fixtures", ROOT / "scripts/make_fixtures.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("make_fixtures")  # scripts/ is on sys.path (conftest.py)
 
 
 @cache
