@@ -17,6 +17,10 @@ class Cell:
     page: int | None = None
     wrapped: bool = False  # the text was joined from several source lines
     page_line: int | None = None  # the printed line on its page (PDF), as a reviewer counts
+    # OCR only: the recogniser's confidence (0..1) and the cell's box on the page image, in PDF
+    # points (x0, top, x1, bottom), so a doubtful number can be checked by eye. None: a text layer.
+    confidence: float | None = None
+    box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(slots=True)

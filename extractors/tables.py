@@ -17,6 +17,7 @@ from . import schema as S
 from .document import Artifact, Cell
 from .normalize import ORDINAL_RE, PLACEHOLDERS, fold, label, looks_numeric, parse_number
 
+LOW_CONFIDENCE = 0.9  # OCR cells below this are 「需人工核对」, never an error
 _RESEMBLANCE = 0.6  # share of characters a printed label keeps of the format's (difflib ratio)
 _BLOCK_RE = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
 
@@ -28,6 +29,13 @@ class CellRef:
     line: int | None
     page: int | None = None
     invalid: str | None = None  # why the raw text is not a valid number
+    confidence: float | None = None  # OCR recognition confidence; None when read from a text layer
+    box: tuple[float, float, float, float] | None = None  # OCR: where on the page, in points
+
+    @property
+    def doubtful(self) -> bool:
+        """Read by OCR with too little confidence to call an arithmetic error on it."""
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
 
 
 @dataclass
@@ -62,7 +70,9 @@ class _Reader:
         if cell is None:
             return
         parsed = parse_number(cell.text, decimal, signed)
-        self.t.cells[address] = CellRef(parsed.value, cell.text, cell.line, cell.page, parsed.invalid)
+        self.t.cells[address] = CellRef(
+            parsed.value, cell.text, cell.line, cell.page, parsed.invalid, cell.confidence, cell.box
+        )
 
     def values_after(self, row: list[Cell], i: int, n: int, is_label) -> list[Cell]:
         out: list[Cell] = []
