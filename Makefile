@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 # nianbao exits 1 when the report has errors: that is a finished review, not a failed run.
 run: $(STAMP)
 	$(BIN)/nianbao review examples/jinling_2022.txt --no-llm || [ $$? -eq 1 ]
+	@echo '要在任意目录直接用 nianbao：先运行 . $(VENV)/bin/activate（或 pipx install .），再 nianbao review 报告.docx'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -34,7 +34,7 @@ from waitress.adjustments import Adjustments
 from waitress.server import TcpWSGIServer
 
 from nianbao.config import Config, ConfigError
-from nianbao.models import NarrativeReviewer
+from nianbao.narrative import NarrativeReviewer
 from nianbao.rules import REGISTRY
 
 from . import commands

@@ -4,7 +4,7 @@ blocks, 3000 characters per section, 150 per header; long texts are cut with "�
 from __future__ import annotations
 
 from nianbao.models import SEVERITY_ORDER, Finding, Review
-from nianbao.render import PART_TITLES, SEVERITY_ZH, VERDICT_ZH, headline
+from nianbao.render import PART_TITLES, SEVERITY_ZH, VERDICT_ZH, headline, source_mark
 
 from .compare import Comparison
 
@@ -40,13 +40,19 @@ def context(mrkdwn: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, SECTION_CHARS)}]}
 
 
+def _message(f: Finding) -> str:
+    """The message, led by 「大模型判断」/「启发式判断」 when code did not compute it."""
+    mark = source_mark(f)
+    return (f"*{mark}*" if mark else "") + escape(clip(f.message, MESSAGE_CHARS))
+
+
 def _finding_line(f: Finding) -> str:
-    return f"{SEVERITY_MARK[f.severity]} {escape(clip(f.message, MESSAGE_CHARS))}"
+    return f"{SEVERITY_MARK[f.severity]} {_message(f)}"
 
 
 def _finding_section(f: Finding) -> dict:
     text = (f"{SEVERITY_MARK[f.severity]} *{SEVERITY_ZH[f.severity]}* · {PART_TITLES[f.part]} · `{f.rule}`\n"
-            f"{escape(clip(f.message, MESSAGE_CHARS))}")
+            f"{_message(f)}")
     if f.evidence:
         text += f"\n> {escape(clip(f.evidence.replace(chr(10), ' '), EVIDENCE_CHARS))}"
     return section(text)

@@ -7,7 +7,7 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from nianbao.batch import REPORT_SUFFIXES  # the same files as `nianbao review <folder>` picks
+from extractors.load import REPORT_SUFFIXES  # the same files as `nianbao review <folder>` picks
 from nianbao.render import SEVERITY_ZH
 
 from .blocks import escape

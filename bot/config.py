@@ -11,12 +11,14 @@ from urllib.parse import quote_plus, urlsplit
 
 from sqlalchemy.engine import make_url
 
+from nianbao.errors import UserError
+
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "nianbao.sqlite"
 DEFAULT_HOST = "127.0.0.1"  # HTTP mode sits behind a reverse proxy on the same machine
 
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """The bot cannot start; the message says which setting and what to do (Chinese, one line)."""
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import defer
 
 from extractors.normalize import name_key
 from nianbao.config import Config
+from nianbao.errors import UserError
 from nianbao.models import SEVERITY_ORDER
 from nianbao.rules.date_rules import deadline_for
 
@@ -32,7 +33,7 @@ HISTORY_WEEKS = 8  # the chart's verdicts by week, this week included
 VERDICTS = ("pass", "warn", "fail")
 
 
-class WeekError(ValueError):
+class WeekError(UserError, ValueError):
     """Not an ISO week; the message is for the user (Chinese)."""
 
 
@@ -118,7 +119,7 @@ class Missing(BaseModel):
     """Expected units without a review of the report year, by deadline."""
 
     deadline: date
-    days_left: int  # negative: overdue
+    days_left: int  # from the week's last day; negative: overdue
     units: list[str]
 
 
@@ -139,7 +140,9 @@ class Digest(BaseModel):
     llm_calls: int = 0
     llm_failed: int = 0
     tokens_in: int = 0
+    tokens_cached: int = 0  # of tokens_in, from the provider's prompt cache
     tokens_out: int = 0
+    cost: dict[str, float] = {}  # currency -> estimated cost of the calls with a price
     history: list[WeekVerdicts] = []
     expected: int | None = None  # None: no list of expected units
     missing: list[Missing] = []
@@ -162,7 +165,8 @@ class Rows:
 def compute(rows: Rows, channel: str, week: Week, now: datetime, *, config: Config, units: list[Unit] | None = None,
             year: int | None = None) -> Digest:
     """The digest of ``channel`` for ``week``. ``now`` is when it is read: reports submitted until
-    then count as submitted, and the days left run from its date."""
+    then count as submitted. The days left run from the week's last day, so a digest says the same
+    whenever it is read (a week printed later still counts from its own Sunday)."""
     year = year or report_year(week.sunday)
     start, end = week.start(), week.end()
     here = [r for r in rows.reviews if r.channel == channel and as_utc(r.created_at) < end]
@@ -178,14 +182,24 @@ def compute(rows: Rows, channel: str, week: Week, now: datetime, *, config: Conf
                fixed=sum(r.n_fixed or 0 for r in done if r.previous_id is not None),
                llm_calls=len(calls), llm_failed=sum(not c.ok for c in calls),
                tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls),
+               tokens_cached=sum(c.tokens_cached or 0 for c in calls), cost=_cost(calls),
                history=_history(here, week))
     if units is not None:
         expected = expected_in(units, channel)
         submitted = [r.issuer for r in rows.reviews if r.status == DONE and r.year == year and r.issuer
                      and as_utc(r.created_at) <= now]
         d.expected = len(expected)
-        d.missing = _missing([u for u in expected if not any(u.matches(i) for i in submitted)], year, now, config)
+        d.missing = _missing([u for u in expected if not any(u.matches(i) for i in submitted)], year, week.sunday,
+                             config)
     return d
+
+
+def _cost(calls: list[LLMCallRow]) -> dict[str, float]:
+    cost: dict[str, float] = {}
+    for c in calls:
+        if c.cost is not None:
+            cost[c.currency or ""] = cost.get(c.currency or "", 0.0) + c.cost
+    return cost
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -241,12 +255,11 @@ def _history(reviews: list[ReviewRow], week: Week) -> list[WeekVerdicts]:
             for w in weeks]
 
 
-def _missing(units: list[Unit], year: int, now: datetime, config: Config) -> list[Missing]:
-    today = now.astimezone(TZ).date()
+def _missing(units: list[Unit], year: int, day: date, config: Config) -> list[Missing]:
     by_deadline: dict[date, list[str]] = defaultdict(list)
     for u in units:
         by_deadline[deadline_for(u.name, year, config)].append(u.name)
-    return [Missing(deadline=d, days_left=(d - today).days, units=names) for d, names in sorted(by_deadline.items())]
+    return [Missing(deadline=d, days_left=(d - day).days, units=names) for d, names in sorted(by_deadline.items())]
 
 
 # -- reading the store ------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def utc_now() -> datetime:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DigestOutcome:
     channel: str
     week: str
     status: str  # posted | already | busy | skipped | failed
@@ -74,15 +74,15 @@ def _record(store: Store, run: DigestRun, **fields) -> None:
 
 
 def post_digest(store: Store, client: WebClient, digest: Digest, now: datetime, *, workspace_url: str | None = None,
-                skip_empty: bool = False, stale: timedelta = STALE) -> Outcome:
+                skip_empty: bool = False, stale: timedelta = STALE) -> DigestOutcome:
     where = f"{digest.channel} {digest.week}"
     if digest.empty and skip_empty:
-        return Outcome(digest.channel, digest.week, SKIPPED, f"{where}：本周没有审阅，按 --skip-empty 不发送")
+        return DigestOutcome(digest.channel, digest.week, SKIPPED, f"{where}：本周没有审阅，按 --skip-empty 不发送")
     held, run = claim(store, digest.channel, digest.week, now, stale)
     if not held:
         if run.posted_at is not None:
-            return Outcome(digest.channel, digest.week, ALREADY, f"{where}：周报已发送过，不再发送")
-        return Outcome(digest.channel, digest.week, BUSY, f"{where}：另一进程正在发送周报")
+            return DigestOutcome(digest.channel, digest.week, ALREADY, f"{where}：周报已发送过，不再发送")
+        return DigestOutcome(digest.channel, digest.week, BUSY, f"{where}：另一进程正在发送周报")
     try:
         if run.message_ts is None:
             text, blocks = digest_blocks(digest, workspace_url)
@@ -99,12 +99,12 @@ def post_digest(store: Store, client: WebClient, digest: Digest, now: datetime, 
     except Exception:
         _record(store, run, claimed_at=RELEASED)  # stale at once: the next run finishes what is left
         raise
-    return Outcome(digest.channel, digest.week, POSTED, f"{where}：周报已发送")
+    return DigestOutcome(digest.channel, digest.week, POSTED, f"{where}：周报已发送")
 
 
 def run_digests(store: Store, client: WebClient, week: Week, now: datetime, *, config: Config,
                 channels: list[str] | None = None, units: list[Unit] | None = None, year: int | None = None,
-                skip_empty: bool = False) -> list[Outcome]:
+                skip_empty: bool = False) -> list[DigestOutcome]:
     """One digest per channel (by default the active ones, see ``active_channels``). A channel that
     fails, whatever the reason (Slack, the database, drawing the chart), is reported in its outcome;
     the others are still posted."""
@@ -119,7 +119,7 @@ def run_digests(store: Store, client: WebClient, week: Week, now: datetime, *, c
             outcomes.append(post_digest(store, client, digest, now, workspace_url=workspace_url,
                                         skip_empty=skip_empty))
         except Exception as exc:  # costs this channel's digest only
-            outcomes.append(Outcome(channel, str(week), FAILED, f"{channel} {week}：{_reason(exc, channel, week)}"))
+            outcomes.append(DigestOutcome(channel, str(week), FAILED, f"{channel} {week}：{_reason(exc, channel, week)}"))
     return outcomes
 
 

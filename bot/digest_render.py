@@ -30,10 +30,12 @@ class _Style:
     bold: Callable[[str], str]
     text: Callable[[str], str]
     link: Callable[[str, str | None], str]
+    channel: Callable[[str], str]  # Slack shows <#C…> as the channel's name; a terminal has only the id
 
 
-_MRKDWN = _Style(lambda s: f"*{s}*", escape, lambda label, url: f"<{url}|{label}>" if url else label)
-_PLAIN = _Style(lambda s: s, lambda s: s, lambda label, _url: label)
+_MRKDWN = _Style(lambda s: f"*{s}*", escape, lambda label, url: f"<{url}|{label}>" if url else label,
+                 lambda c: f"<#{c}>")
+_PLAIN = _Style(lambda s: s, lambda s: s, lambda label, _url: label, lambda c: c)
 
 
 def title(d: Digest) -> str:
@@ -59,21 +61,22 @@ def digest_blocks(d: Digest, workspace_url: str | None = None) -> tuple[str, lis
     for heading, lines in _sections(d, _MRKDWN, workspace_url):
         body = _fit(lines, SECTION_CHARS - len(heading) - 8)
         blocks.append(section(f"*{heading}*\n{body}" if heading else body))
-    blocks = blocks[: MAX_BLOCKS - 1] + [context(_footer(d) + ("；图表见本线程" if not d.empty else ""))]
+    blocks = blocks[: MAX_BLOCKS - 1] + [context(_footer(d, _MRKDWN) + ("；图表见本线程" if not d.empty else ""))]
     return summary(d), blocks
 
 
 def digest_text(d: Digest) -> str:
-    """The same digest for a terminal (``nianbao digest --print``)."""
-    parts = [title(d)]
+    """The same digest for a terminal (``nianbao digest --print``), led by its channel: several
+    channels' digests print one after another."""
+    parts = [f"{title(d)} · 频道 {d.channel}"]
     for heading, lines in _sections(d, _PLAIN, None):
         parts.append("\n".join([heading, *(f"  {line}" for line in lines)] if heading else lines))
-    parts.append(_footer(d))
+    parts.append(_footer(d, _PLAIN))
     return "\n\n".join(parts) + "\n"
 
 
-def _footer(d: Digest) -> str:
-    return f"统计 {d.first_day:%Y-%m-%d} 至 {d.last_day:%Y-%m-%d}（北京时间），报告年度 {d.report_year}"
+def _footer(d: Digest, style: _Style) -> str:
+    return f"频道 {style.channel(d.channel)} · 统计 {d.first_day:%Y-%m-%d} 至 {d.last_day:%Y-%m-%d}（北京时间），报告年度 {d.report_year}"
 
 
 def _sections(d: Digest, style: _Style, workspace_url: str | None) -> list[tuple[str, list[str]]]:
@@ -90,7 +93,7 @@ def _sections(d: Digest, style: _Style, workspace_url: str | None) -> list[tuple
         sections.append(("最常见的问题（按单位计）", _more(lines, len(d.rules), "条规则")))
     if d.expected is not None:
         sections.append((f"未提交 {d.report_year} 年度报告的单位（{sum(len(m.units) for m in d.missing)}/"
-                         f"{d.expected}）", _missing(d, style)))
+                         f"{d.expected}，剩余天数截至{_md(d.last_day)}）", _missing(d, style)))
     return sections
 
 
@@ -103,7 +106,9 @@ def _overview(d: Digest) -> list[str]:
         lines.append(f"复审中已修正的问题：{d.fixed} 条")
     if d.llm_calls:
         failed = f"，失败 {d.llm_failed} 次" if d.llm_failed else ""
-        lines.append(f"大模型：调用 {d.llm_calls} 次{failed}，输入 {d.tokens_in:,} / 输出 {d.tokens_out:,} tokens")
+        cached = f"（缓存命中 {d.tokens_cached:,}）" if d.tokens_cached else ""
+        cost = "".join(f"，约 {v:.2f} {currency}" for currency, v in d.cost.items())
+        lines.append(f"大模型：调用 {d.llm_calls} 次{failed}，输入 {d.tokens_in:,}{cached} / 输出 {d.tokens_out:,} tokens{cost}")
     return lines
 
 
@@ -127,12 +132,7 @@ def _missing(d: Digest, style: _Style) -> list[str]:
         return [f"名单上的 {d.expected} 个单位都已提交。"]
     lines = []
     for m in d.missing:
-        if m.days_left > 0:
-            when = f"还剩 {m.days_left} 天"
-        elif m.days_left == 0:
-            when = "今天截止"
-        else:
-            when = f"已逾期 {-m.days_left} 天"
+        when = f"还剩 {m.days_left} 天" if m.days_left >= 0 else f"已逾期 {-m.days_left} 天"
         lines.append(f"{style.bold(f'{_md(m.deadline)}截止，{when}')}：{style.text('、'.join(m.units))}")
     return lines
 

@@ -17,6 +17,7 @@ from slack_sdk.webhook import WebhookClient
 
 from extractors.errors import LoadError
 from extractors.load import sniff
+from nianbao.errors import UserError
 from nianbao.models import Finding, Review
 from nianbao.render.markdown import render as render_markdown
 
@@ -37,7 +38,7 @@ NOT_IN_CHANNEL = "机器人不在本频道：请先在频道里输入 /invite @�
 INTERNAL = "审阅时出现内部错误，已记录日志；请稍后重试"
 
 
-class Unreviewable(Exception):
+class Unreviewable(UserError):
     """The job cannot go on; the message tells the user why (Chinese)."""
 
 
@@ -50,7 +51,7 @@ class Job:
 
 def user_reason(exc: Exception) -> str | None:
     """The message for the user, or None for an unexpected error (logged with its traceback)."""
-    if isinstance(exc, (Unreviewable, FetchError, LoadError)):
+    if isinstance(exc, UserError):
         return str(exc)
     if isinstance(exc, SlackApiError):
         error = exc.response.get("error")
@@ -161,7 +162,10 @@ class Runner:
     def _outgoing(self, review: Review) -> Review:
         """The review as it may leave the process: secrets masked (an LLM endpoint may echo its key in an
         error) and every text storable, so a resumed job posts exactly what a first run posts."""
-        return Review.model_validate(storable(redact_all(review.to_json_dict(), self.secrets)))
+        out = Review.model_validate(storable(redact_all(review.to_json_dict(), self.secrets)))
+        for sent, kept in zip(review.narrative.calls, out.narrative.calls, strict=True):
+            kept.exchanges = sent.exchanges  # the audit log, not in the JSON: the store masks it (bot/store.py)
+        return out
 
     def _reply(self, row: ReviewRow, review: Review, comparison: Comparison | None, job: Job,
                intro: str | None = None) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nianbao.config import Config
-from nianbao.models import NarrativeReviewer, Review
+from nianbao.models import Review
+from nianbao.narrative import NarrativeReviewer
 from nianbao.review import review_bytes
 
 ReviewFn = Callable[[bytes, str], Review]

@@ -11,25 +11,49 @@ Every text is made storable on the way in (``storable``; the column types below)
 PostgreSQL takes too, so a report's odd bytes can never make a review unsaveable.
 
 The weekly digest reads ``reviews`` (created_at, channel, issuer, year, verdict, counts, fixed/new),
-``findings`` (rule, severity, part) and ``llm_calls`` (tokens), and claims its (channel, week) in
-``digest_runs`` before posting.
+``findings`` (rule, severity, part) and ``llm_calls`` (tokens, cache, cost), and claims its (channel,
+week) in ``digest_runs`` before posting. ``llm_exchanges`` is the audit log: every request to the
+model (the masked messages) and its raw answer, with its review.
+
+The schema is kept by Alembic (``bot/migrations``, shipped in the package): every start upgrades
+the database to the newest revision, a store made before migrations included.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (JSON, ColumnElement, DateTime, Dialect, Engine, ForeignKey, Index, String, Text,
-                        TypeDecorator, UniqueConstraint, create_engine, delete, event, inspect, or_, select, text,
-                        update)
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Dialect,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 from sqlalchemy.types import TypeEngine
 
-from nianbao.models import Review
+from nianbao.models import LLMCall, Review
 
 from .config import database_url
 from .logs import redact
@@ -163,13 +187,41 @@ class LLMCallRow(Base):
     model: Mapped[str] = mapped_column(Str(120))
     prompt: Mapped[str] = mapped_column(Str(120))  # prompt name@hash
     tokens_in: Mapped[int] = mapped_column(default=0)
+    tokens_cached: Mapped[int] = mapped_column(default=0)  # of tokens_in, from the provider's prompt cache
     tokens_out: Mapped[int] = mapped_column(default=0)
+    cost: Mapped[float | None] = mapped_column(Float)  # estimated; None: no price for the model
+    currency: Mapped[str | None] = mapped_column(Str(8))
     latency_ms: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=1)
     ok: Mapped[bool] = mapped_column(default=True)
     error: Mapped[str | None] = mapped_column(Txt)
 
     review: Mapped[ReviewRow] = relationship(back_populates="llm_calls")
+    exchanges: Mapped[list[LLMExchangeRow]] = relationship(back_populates="call", cascade="all, delete-orphan",
+                                                           order_by="LLMExchangeRow.seq")
+
+
+class LLMExchangeRow(Base):
+    """One request to the model and its raw answer: what was sent (the narrative with personal
+    numbers masked, the prompt) and what came back, so a disputed review can be audited and turned
+    into an eval case (``nianbao eval --from-review``)."""
+
+    __tablename__ = "llm_exchanges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("llm_calls.id"), index=True)
+    seq: Mapped[int]
+    model: Mapped[str] = mapped_column(Str(120))
+    messages: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    answer: Mapped[str | None] = mapped_column(Txt)
+    error: Mapped[str | None] = mapped_column(Txt)
+    tokens_in: Mapped[int] = mapped_column(default=0)
+    tokens_cached: Mapped[int] = mapped_column(default=0)
+    tokens_out: Mapped[int] = mapped_column(default=0)
+    latency_ms: Mapped[int] = mapped_column(default=0)
+
+    call: Mapped[LLMCallRow] = relationship(back_populates="exchanges")
 
 
 class SlackEvent(Base):
@@ -198,22 +250,24 @@ class DigestRun(Base):
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # set when all is posted
 
 
-# Nullable columns added after stores were first created: create_all adds tables, never columns.
-_ADDED_COLUMNS = {"reviews": ("claimed_by", "heartbeat_at")}
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _add_columns(engine: Engine) -> None:
-    for table, names in _ADDED_COLUMNS.items():
-        for name in names:
-            if name in {c["name"] for c in inspect(engine).get_columns(table)}:
-                continue
-            column_type = Base.metadata.tables[table].c[name].type.compile(engine.dialect)
-            try:
-                with engine.begin() as c:
-                    c.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {column_type}"))
-            except DBAPIError:  # another process starting at the same moment added it first
-                if name not in {c["name"] for c in inspect(engine).get_columns(table)}:
-                    raise
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision``. Two processes starting together: PostgreSQL serialises
+    them (an advisory lock, migrations/env.py); on SQLite the second may collide with the first's
+    DDL, and then finds the work done when it tries again."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    for attempt in range(2):
+        try:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+            return
+        except DBAPIError:
+            if attempt:
+                raise
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -233,8 +287,7 @@ class Store:
         self.engine = create_engine(url, pool_pre_ping=not sqlite, connect_args=connect_args)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
-        _add_columns(self.engine)
+        migrate(self.engine)
         self.session = sessionmaker(self.engine, expire_on_commit=False)  # for readers such as the digest
 
     def close(self) -> None:
@@ -323,9 +376,7 @@ class Store:
             row.findings = [FindingRow(rule=f.rule, severity=f.severity, part=f.part, source=f.source,
                                        message=f.message, evidence=f.evidence, cell=f.location.cell,
                                        line=f.location.line, page=f.location.page) for f in review.findings]
-            row.llm_calls = [LLMCallRow(model=c.model, prompt=c.prompt, tokens_in=c.tokens_in,
-                                        tokens_out=c.tokens_out, latency_ms=c.latency_ms, attempts=c.attempts,
-                                        ok=c.ok, error=c.error and redact(c.error)) for c in review.narrative.calls]
+            row.llm_calls = [_call_row(review_id, c) for c in review.narrative.calls]
 
     def previous(self, channel: str, issuer: str, year: int, before_id: int) -> ReviewRow | None:
         """The latest finished review of the same issuer and year in the same channel (for a re-review;
@@ -336,6 +387,20 @@ class Store:
                                     ReviewRow.id < before_id, ReviewRow.status == DONE,
                                     ReviewRow.review_json.is_not(None))
                              .order_by(ReviewRow.id.desc()).limit(1)).first()
+
+
+def _call_row(review_id: int, c: LLMCall) -> LLMCallRow:
+    """An LLM call with its exchanges, configured secrets masked (the messages' personal numbers
+    were masked before they were sent)."""
+    exchanges = [LLMExchangeRow(review_id=review_id, seq=i, model=e.get("model") or c.model,
+                                messages=[{**m, "content": redact(m.get("content") or "")} for m in e["messages"]],
+                                answer=e.get("answer") and redact(e["answer"]), error=e.get("error"),
+                                tokens_in=e.get("tokens_in", 0), tokens_cached=e.get("tokens_cached", 0),
+                                tokens_out=e.get("tokens_out", 0), latency_ms=e.get("latency_ms", 0))
+                 for i, e in enumerate(c.exchanges)]
+    return LLMCallRow(model=c.model, prompt=c.prompt, tokens_in=c.tokens_in, tokens_cached=c.tokens_cached,
+                      tokens_out=c.tokens_out, cost=c.cost, currency=c.currency, latency_ms=c.latency_ms,
+                      attempts=c.attempts, ok=c.ok, error=c.error and redact(c.error), exchanges=exchanges)
 
 
 def _silent(lease: timedelta) -> ColumnElement[bool]:

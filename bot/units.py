@@ -21,14 +21,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.normalize import name_key
+from extractors.normalize import name_key, same_body
+from nianbao.errors import UserError
 
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 _HEADER = {"单位", "单位名称", "名称", "unit", "name"}
 _SEPARATOR = re.compile(r"\s*[,，\t]\s*")
 
 
-class UnitsError(Exception):
+class UnitsError(UserError):
     """The units file cannot be used; the message names the file, the line and the fix (Chinese)."""
 
 
@@ -37,14 +38,8 @@ class Unit:
     name: str
     channel: str | None = None
 
-    @property
-    def key(self) -> str:
-        return name_key(self.name)
-
     def matches(self, issuer: str) -> bool:
-        """Same body: equal keys, or one has its region in front of the other (临淄区财政局 / 财政局)."""
-        theirs = name_key(issuer)
-        return bool(theirs) and (theirs.endswith(self.key) or self.key.endswith(theirs))
+        return same_body(self.name, issuer)
 
 
 def load_units(path: str | Path) -> list[Unit]:

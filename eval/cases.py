@@ -1,8 +1,13 @@
 """One eval case is a folder under ``eval/cases/``:
 
 - ``input.<ext>``: the report (any format the reviewer reads);
-- ``expected.json``: the golden review (see ``compare.golden_of``);
-- ``recordings.json``: ``{"model": …, "recordings": {key: entry}}``, the LLM's answers (replay.py);
+- ``expected.json``: the golden of what code decides — tables and the findings of the rules and
+  the heuristic, exact (see ``golden.golden_of``);
+- ``labels.json``: what a person says a correct review finds in the narrative — the status of
+  each aspect and the LLM findings — written once and kept; the LLM's answers are scored against
+  it (scores.py), never compared exactly;
+- ``recordings.json``: ``{"model": default, "recordings": {key: entry}}``, the answers of one or
+  more models side by side (replay.py; an entry names the model it was asked of);
 - ``reference.json`` (optional): answers written by hand, ``{"scripted": bool, "answers": […]}``;
   ``scripted`` cases test how the code treats a particular answer (an invented quote, an error
   status), so ``--record`` never replaces them with a model's answers;
@@ -16,13 +21,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compare import GOLDEN_KEYS
+from nianbao.errors import UserError
+
+from .golden import GOLDEN_KEYS
+from .labels import Labels, read_labels
 
 ROOT = Path(__file__).parent / "cases"
-REFERENCE_MODEL = "reference"  # the model name hand-written answers are keyed under
+REFERENCE_MODEL = "reference"  # the model name hand-written answers are served under
 
 
-class CaseError(Exception):
+class CaseError(UserError):
     """A case folder is incomplete or unreadable; the message names it."""
 
 
@@ -32,6 +40,7 @@ class Case:
     dir: Path
     input: Path
     expected: dict | None
+    labels: Labels | None
     model: str
     recordings: dict[str, dict]
     scripted: bool
@@ -52,9 +61,18 @@ class Case:
         self.expected = golden
         _write(self.dir / "expected.json", golden)
 
-    def save_recordings(self, model: str, recordings: dict[str, dict]) -> None:
-        self.model, self.recordings = model, recordings
-        _write(self.dir / "recordings.json", {"model": model, "recordings": recordings})
+    def save_recordings(self, model: str, used: dict[str, dict]) -> None:
+        """``used`` replaces the recordings of ``model``; other models' stay beside them."""
+        kept = {k: e for k, e in self.recordings.items() if model_of(e, self.model) != model}
+        self.recordings = {**kept, **{k: {**e, "model": model} for k, e in used.items()}}
+        if not kept:
+            self.model = model
+        _write(self.dir / "recordings.json", {"model": self.model, "recordings": self.recordings})
+
+
+def model_of(entry: dict, default: str) -> str:
+    """The model an entry was asked of (recordings made before entries named it: the file's)."""
+    return entry.get("model") or default
 
 
 def _read(path: Path) -> dict | None:
@@ -77,9 +95,13 @@ def load_case(folder: Path) -> Case:
     expected = _read(folder / "expected.json")
     if expected is not None and not set(GOLDEN_KEYS) <= expected.keys():
         raise CaseError(f"{folder / 'expected.json'}：应包含 {', '.join(GOLDEN_KEYS)}")
+    try:
+        labels = read_labels(folder / "labels.json")
+    except ValueError as exc:
+        raise CaseError(f"{folder / 'labels.json'}：{exc}") from None
     recordings = _read(folder / "recordings.json") or {}
     reference = _read(folder / "reference.json") or {}
-    return Case(folder.name, folder, inputs[0], expected,
+    return Case(folder.name, folder, inputs[0], expected, labels,
                 recordings.get("model", REFERENCE_MODEL), recordings.get("recordings", {}),
                 bool(reference.get("scripted")))
 

@@ -90,7 +90,7 @@ class ReplayServer:
         class Handler(JSONHandler):
             timeout = 30  # a client that stops sending must not hold a thread forever
 
-            def do_POST(self):  # noqa: N802 (http.server naming)
+            def do_POST(self):
                 length = int(self.headers.get("content-length") or 0)
                 try:
                     body = json.loads(self.rfile.read(length) or b"{}")
@@ -143,20 +143,38 @@ class ReplayServer:
             self.used[key] = entry
         if "status" in entry:
             return entry["status"], _error(entry["status"], f"recorded error {entry['status']}")
-        return 200, _completion(model, entry)
+        return 200, _completion(body, entry)
 
 
 def _error(status: int, message: str) -> dict:
     return {"error": {"message": message, "type": "replay_error", "code": status}}
 
 
-def _completion(model: str, entry: Entry) -> dict:
+def _completion(body: dict, entry: Entry) -> dict:
+    """The recorded answer in the shape the request asked for: a forced tool call when it offered
+    tools (``function_calling``), else the message content (``json_mode``, ``json_schema``)."""
+    message: dict = {"role": "assistant", "content": entry["content"]}
+    finish = "stop"
+    if body.get("tools"):
+        name = body["tools"][0]["function"]["name"]
+        message = {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_replay", "type": "function", "function": {"name": name, "arguments": entry["content"]}}]}
+        finish = "tool_calls"
     return {
-        "id": "chatcmpl-replay", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": entry["content"]},
-                     "finish_reason": "stop"}],
+        "id": "chatcmpl-replay", "object": "chat.completion", "created": int(time.time()),
+        "model": str(body.get("model", "")), "choices": [{"index": 0, "message": message, "finish_reason": finish}],
         "usage": entry.get("usage") or {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }
+
+
+def answer_text(message: dict) -> str | None:
+    """What a chat completion's message answered: its content, or its first tool call's arguments."""
+    calls = message.get("tool_calls") or []
+    if isinstance(message.get("content"), str) and message["content"]:
+        return message["content"]
+    if calls and isinstance(calls[0].get("function", {}).get("arguments"), str):
+        return calls[0]["function"]["arguments"]
+    return message.get("content") if isinstance(message.get("content"), str) else None
 
 
 class Upstream:
@@ -176,7 +194,7 @@ class Upstream:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 answer = json.load(response)
-            content = answer["choices"][0]["message"]["content"]
+            content = answer_text(answer["choices"][0]["message"])
         except urllib.error.HTTPError as exc:
             raise UpstreamError(exc.code, _reason(exc)) from None
         except (urllib.error.URLError, OSError) as exc:  # includes timeouts
@@ -185,8 +203,9 @@ class Upstream:
             raise UpstreamError(502, "upstream answer is not a chat completion") from None
         if not isinstance(content, str):
             raise UpstreamError(502, "upstream answer has no text content")
+        served_by = f" ({answer['system_fingerprint']})" if answer.get("system_fingerprint") else ""
         return {"source": answer.get("model") or body.get("model"), "prompt": self.prompt_id,
-                "note": "recorded from the model by `nianbao eval --record`", "content": content,
+                "note": f"recorded from the model by `nianbao eval --record`{served_by}", "content": content,
                 "usage": answer.get("usage") or {}}
 
 

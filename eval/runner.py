@@ -1,9 +1,12 @@
 """Runs the cases: each report is reviewed by the real pipeline with the real LLM reviewer, whose
-requests go to the local replay server; the result is compared with the golden file.
+requests go to the local replay server; what code decides is compared with the golden file,
+what the model decides is kept for scoring against the labels.
 
-Replay (default) answers from ``recordings.json`` only. Record mode sends the misses of every
-case that is not scripted to the configured model and rewrites its recordings (dropping those no
-request used any more). ``update`` rewrites ``expected.json`` where the result differs."""
+Replay (default) answers from ``recordings.json`` only, with the recordings of the case's default
+model or of ``model``. Record mode sends the misses of every case that is not scripted to the
+configured model (its preset's request fields included) and rewrites that model's recordings
+(dropping those no request used any more). ``update`` rewrites ``expected.json`` where the result
+differs."""
 
 from __future__ import annotations
 
@@ -11,13 +14,13 @@ from dataclasses import dataclass, field, replace
 
 from extractors.errors import LoadError
 from nianbao.config import Config, ConfigError, load_config
-from nianbao.models import Review
+from nianbao.models import Narrative, Review
 from nianbao.narrative.llm_review import LLMReviewer
 from nianbao.narrative.settings import LLMSettings
 from nianbao.review import analyze_bytes, review_bytes
 
-from .cases import Case
-from .compare import Diff, diff, golden_of
+from .cases import Case, model_of
+from .golden import Diff, diff, golden_of, judged_of
 from .replay import OnMiss, ReplayServer, Upstream
 
 MISSING = "缺少录制：提示词或叙述输入已变化，请配置大模型后运行 nianbao eval --record"
@@ -25,11 +28,15 @@ SCRIPTED = "本用例的答案是手写的（scripted），--record 不会替换
 
 
 @dataclass
-class Outcome:
+class CaseOutcome:
     case: Case
+    model: str = ""
     found: dict | None = None  # this run's review, in the golden's shape
+    judged: dict | None = None  # what the model decided (golden.judged_of)
+    narrative: Narrative | None = None  # tokens, cache and cost
     diff: Diff | None = None
     missing: list[str] = field(default_factory=list)  # request keys without a recording
+    used: dict[str, dict] = field(default_factory=dict)  # the recordings that answered
     recorded: int = 0  # recordings added by --record
     updated: bool = False  # expected.json rewritten by --update-golden
     error: str | None = None
@@ -55,9 +62,10 @@ def review_case(case: Case, reviewer: LLMReviewer) -> Review:
 
 
 class _Runner:
-    def __init__(self, server: ReplayServer, record: LLMSettings | None):
+    def __init__(self, server: ReplayServer, record: LLMSettings | None, model: str | None):
         self.server = server
         self.record = record
+        self.model = model
         self.reviewers: dict[LLMSettings, LLMReviewer] = {}
 
     def reviewer(self, settings: LLMSettings) -> LLMReviewer:
@@ -65,20 +73,21 @@ class _Runner:
             self.reviewers[settings] = LLMReviewer(settings)
         return self.reviewers[settings]
 
-    def run(self, case: Case, update: bool) -> Outcome:
+    def run(self, case: Case, update: bool) -> CaseOutcome:
         recording = self.record is not None and not case.scripted
         if recording:
-            # the client waits for the replay server, which waits for the model
-            settings = replace(replay_settings(self.server, self.record.model),
-                               timeout=self.record.timeout + 5, backoff=self.record.backoff)
-        else:
-            settings = replay_settings(self.server, case.model)
+            # the preset's fields go through the replay server to the model, which the client waits for
+            settings = replace(self.record, base_url=self.server.base_url, api_key="replay",
+                               timeout=self.record.timeout + 5)
+        else:  # a scripted answer tests the code: the same for every model
+            settings = replay_settings(self.server, case.model if case.scripted else self.model or case.model)
         reviewer = self.reviewer(settings)
         on_miss: OnMiss | None = None
         if recording:
-            on_miss = Upstream(self.record.base_url, self.record.api_key, self.record.timeout, reviewer.prompt.id)
-        self.server.load(case.recordings, on_miss)
-        outcome = Outcome(case)
+            on_miss = Upstream(self.record.endpoint, self.record.api_key, self.record.timeout, reviewer.prompt.id)
+        book = {k: e for k, e in case.recordings.items() if model_of(e, case.model) == settings.model}
+        self.server.load(book, on_miss)
+        outcome = CaseOutcome(case, settings.model)
         try:
             review = review_case(case, reviewer)
         except (LoadError, ConfigError, OSError) as exc:
@@ -88,12 +97,15 @@ class _Runner:
             outcome.error = f"审阅时内部错误：{exc.__class__.__name__}: {exc}"
             return outcome
         outcome.missing = list(self.server.missing)
+        outcome.used = dict(self.server.used)
         if self.server.errors:
             outcome.error = f"录制失败：{self.server.errors[0]}"
-        elif recording and not outcome.missing and (settings.model != case.model or self.server.used != case.recordings):
-            outcome.recorded = len(self.server.used.keys() - case.recordings.keys())
-            case.save_recordings(settings.model, dict(self.server.used))
-        outcome.found = golden_of(review)
+        elif recording and not outcome.missing and outcome.used != book:
+            outcome.recorded = len(outcome.used.keys() - book.keys())
+            case.save_recordings(settings.model, outcome.used)
+        outcome.found = golden_of(review, case.scripted)
+        outcome.judged = judged_of(review)
+        outcome.narrative = review.narrative
         if case.expected is not None:
             outcome.diff = diff(case.expected, outcome.found)
         if update and outcome.error is None and not outcome.missing and (outcome.diff or case.expected is None):
@@ -102,8 +114,10 @@ class _Runner:
         return outcome
 
 
-def run(cases: list[Case], record: LLMSettings | None = None, update: bool = False) -> list[Outcome]:
-    """``record``: the configured model's settings (``LLMSettings.from_env()``), or None to replay."""
+def run(cases: list[Case], record: LLMSettings | None = None, update: bool = False,
+        model: str | None = None) -> list[CaseOutcome]:
+    """``record``: the configured model's settings (``LLMSettings.from_env()``), or None to replay
+    the recordings of ``model`` (default: each case's default model)."""
     with ReplayServer() as server:
-        runner = _Runner(server, record)
+        runner = _Runner(server, record, model)
         return [runner.run(case, update) for case in cases]

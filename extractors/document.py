@@ -57,6 +57,7 @@ class Document:
     lines: list[str]
     artifacts: list[Artifact] = field(default_factory=list)
     published_on: str | None = None  # from page metadata (HTML), ISO date
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR from their image (1-based)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -1,7 +1,9 @@
 """Why an input cannot be reviewed. The CLI turns these into one line on stderr and exit 2."""
 
+from nianbao.errors import UserError
 
-class LoadError(Exception):
+
+class LoadError(UserError):
     """The file cannot be read as a report: the message names the reason in Chinese."""
 
 

@@ -13,6 +13,8 @@ from .document import Document
 from .errors import LimitError, LoadError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# what `nianbao review <folder>` picks, and the bot answers to
+REPORT_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".rtf"}
 # The text a document may have (a .txt's own lines, the tab form of the others). Reports have 300–1,000
 # lines and 10,000–50,000 characters; the review costs ~100 µs a line and ~6 µs a character, and a
 # 50 MB file holds 25 million lines or characters. At these limits the worst text costs ~20 s and
@@ -21,7 +23,9 @@ MAX_LINES = 50_000
 MAX_CHARS = 4_000_000
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGES = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"GIF8": "GIF 图片", b"BM": "BMP 图片"}
+# pictures of pages, read by OCR (extractors.image_loader); other pictures are no report
+_SCANS = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"II*\x00": "TIFF 图片", b"MM\x00*": "TIFF 图片"}
+_IMAGES = {b"GIF8": "GIF 图片", b"BM": "BMP 图片"}
 _HTML_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|meta|p)[\s>/]", re.I)
 _NOT_FILES = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
               (stat.S_ISSOCK, "套接字"))
@@ -31,7 +35,7 @@ _OS_REASONS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权�
 
 
 def sniff(data: bytes) -> str:
-    """One of txt, html, docx, pdf, legacy; LoadError for anything that is not a document."""
+    """One of txt, html, docx, pdf, legacy, image; LoadError for anything that is not a document."""
     head = data[:4096]
     if not data.strip():
         raise LoadError("文件为空")
@@ -49,14 +53,20 @@ def sniff(data: bytes) -> str:
         raise LoadError("是 ZIP 压缩包或其他 Office 文件，不是 Word (.docx) 文档")
     if head.startswith(_OLE2) or head.startswith(b"{\\rtf"):
         return "legacy"
+    if _scan_kind(head):
+        return "image"
     for magic, what in _IMAGES.items():
         if head.startswith(magic):
-            raise LoadError(f"是{what}，不是文字报告（暂不支持 OCR）")
+            raise LoadError(f"是{what}，不是文字报告（扫描件请用 PDF、JPEG、PNG 或 TIFF）")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError("是无法识别的二进制文件，不是文字报告")
     if _HTML_RE.search(head.lower()):
         return "html"
     return "txt"
+
+
+def _scan_kind(head: bytes) -> str | None:
+    return next((what for magic, what in _SCANS.items() if head.startswith(magic)), None)
 
 
 def load_bytes(data: bytes, name: str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -90,6 +100,10 @@ def _load(fmt: str, data: bytes, name: str) -> Document:
         from .pdf_loader import load_pdf
 
         return load_pdf(data)
+    if fmt == "image":
+        from .image_loader import load_image
+
+        return load_image(data, _scan_kind(data[:8]))
     from .legacy_loader import load_legacy
 
     return load_legacy(data, name)

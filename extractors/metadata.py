@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .document import Paragraph
-from .normalize import fold
+from .normalize import cn_int, fold
 
 STANDARD_NAME = "政府信息公开工作年度报告"
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -85,13 +85,6 @@ def _mk_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _cn_number(text: str) -> int:
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(text, 0)
-
-
 def parse_date_text(text: str) -> tuple[date | None, str] | None:
     """A standalone date in Arabic or Chinese numerals (二〇二五年一月二十日)."""
     folded = fold(text)
@@ -101,7 +94,7 @@ def parse_date_text(text: str) -> tuple[date | None, str] | None:
     m = _CN_DATE_RE.search(folded)
     if m:
         year = int("".join(str(_CN_DIGITS[ch]) for ch in m[1]))
-        return _mk_date(year, _cn_number(m[2]), _cn_number(m[3])), m[0]
+        return _mk_date(year, cn_int(m[2]) or 0, cn_int(m[3]) or 0), m[0]
     return None
 
 

@@ -50,6 +50,35 @@ def name_key(name: str) -> str:
     return re.sub(r"(人民政府|管理委员会|管委会)$", "", fold(name))
 
 
+def same_body(name: str | None, other: str | None) -> bool:
+    """Two names of one body: equal keys, or one has its region in front of the other
+    (「临淄区财政局」/「财政局」, 「金岭回族镇人民政府」/「临淄区金岭回族镇」), never more."""
+    a, b = name_key(name or ""), name_key(other or "")
+    return bool(a and b) and (a.endswith(b) or b.endswith(a))
+
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_int(text: str) -> int | None:
+    """「26」「二十六」「一百零五」 as a number (up to 999); None when it is not one."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGIT:
+            current = _CN_DIGIT[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
 def clean_line(text: str) -> str:
     """Display form of a line: bookmarks gone, outer whitespace (incl. NBSP) trimmed."""
     return BOOKMARK_RE.sub("", text).strip(" \t\r\n\u00a0\u3000\ufeff|").strip()

@@ -21,6 +21,8 @@ _MIN_LENGTH = 4.0  # points: shorter strokes are dots, ticks or glyph parts
 _COVER = 0.6  # a border exists where rulings cover this share of the cell side
 _CJK = ("\u2e80", "\u9fff")
 MAX_TABLE_CELLS = 20_000  # a grid's cells before merging: report tables have ~400, each costs a region
+# OCR: a cell's confidence (the least of its characters') and its box in points (x0, top, x1, bottom)
+Mark = tuple[float, tuple[float, float, float, float]]
 
 
 @dataclass(slots=True)
@@ -40,6 +42,7 @@ class GridTable:
     bottom: float
     lines: list[float]  # the top of each grid row
     xs: list[float]  # column boundaries, left to right
+    marks: list[list[Mark | None]] | None = None  # beside ``rows``, for a table read by OCR
 
 
 @dataclass(slots=True)
@@ -67,7 +70,7 @@ def layout(page: PageContent) -> tuple[list[GridTable], list[TextLine]]:
         if not inside:
             continue  # a frame with nothing in it (a decoration, an empty box)
         taken.update(inside)
-        tables.append(_fill(component, xs, ys, [page.glyphs[i] for i in inside]))
+        tables.append(_fill(component, xs, ys, [page.glyphs[i] for i in inside], page.ocr))
     rest = [g for i, g in enumerate(page.glyphs) if i not in taken]
     return tables, text_lines(rest)
 
@@ -172,7 +175,7 @@ def _covered(spans: list[tuple[float, float]], start: float, end: float) -> bool
 
 # ---- cells -----------------------------------------------------------------------------------
 
-def _fill(component: list[Ruling], xs: list[float], ys: list[float], glyphs: list[Glyph]) -> GridTable:
+def _fill(component: list[Ruling], xs: list[float], ys: list[float], glyphs: list[Glyph], ocr: bool) -> GridTable:
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     on_x = _spans_at([r for r in component if not r.horizontal], xs)
     on_y = _spans_at([r for r in component if r.horizontal], ys)
@@ -206,18 +209,28 @@ def _fill(component: list[Ruling], xs: list[float], ys: list[float], glyphs: lis
         r, c = _index(ys, g.cy), _index(xs, g.cx)
         regions[owner[r][c]].glyphs.append(g)
     rows: list[list[str | None]] = []
+    marks: list[list[Mark | None]] = []
     for r in range(n_rows):
         row: list[str | None] = []
+        row_marks: list[Mark | None] = []
         for c in range(n_cols):
             reg = regions[owner[r][c]]
             if (reg.r0, reg.c0) == (r, c):
-                row.extend(_cell_texts("\n".join(line.text for line in text_lines(reg.glyphs))))
-            elif c == reg.c0:
-                row.append("")
+                texts = _cell_texts("\n".join(line.text for line in text_lines(reg.glyphs)))
+                row.extend(texts)
+                row_marks.extend([_mark(reg, xs, ys)] * len(texts))
             else:
-                row.append(None)
+                row.append("" if c == reg.c0 else None)
+                row_marks.append(None)
         rows.append(row)
-    return GridTable(rows, ys[0], ys[-1], ys[:-1], xs)
+        marks.append(row_marks)
+    return GridTable(rows, ys[0], ys[-1], ys[:-1], xs, marks if ocr else None)
+
+
+def _mark(region: _Region, xs: list[float], ys: list[float]) -> Mark:
+    """A cell OCR left empty gets no confidence at all: a faint 「0」 it missed looks the same."""
+    confidence = min((g.confidence for g in region.glyphs if g.confidence is not None), default=0.0)
+    return confidence, (xs[region.c0], ys[region.r0], xs[region.c1 + 1], ys[region.r1 + 1])
 
 
 def _cell_texts(text: str) -> list[str]:

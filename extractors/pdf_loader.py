@@ -1,8 +1,9 @@
-"""PDF with a text layer, read with pdfium: each page's ruled tables rebuilt from its lines and
-characters (``pdf_grid``), the text around them rejoined into paragraphs, top to bottom.
+"""PDF read with pdfium: each page's ruled tables rebuilt from its lines and characters
+(``pdf_grid``), the text around them rejoined into paragraphs, top to bottom.
 
-A table continued on the next page stays two tables; the extraction reads them as one. There is
-no OCR: a scanned PDF is refused.
+A page with no text layer but an image (a scan) is rendered and read by OCR (``ocr``) into the
+same characters and lines, page by page, so a PDF with some scanned pages reads whole.
+A table continued on the next page stays two tables; the extraction reads them as one.
 """
 
 from __future__ import annotations
@@ -11,18 +12,21 @@ import re
 import threading
 import zlib
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+from PIL import Image
 
-from .document import Document, DocumentBuilder
+from . import ocr
+from .document import Document, DocumentBuilder, Table
 from .errors import LimitError, LoadError
 from .load import MAX_CHARS
 from .normalize import fold, label, looks_numeric, starts_with_ordinal
+from .pdf_grid import GridTable, Mark, TextLine, layout
+from .pdf_page import PageContent, read_page
 from .schema import KNOWN_LABELS
 from .text_loader import inline_row
-from .pdf_grid import GridTable, TextLine, layout
-from .pdf_page import PageContent, read_page
 
 _PAGE_NUMBER = re.compile(r"(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]?\s*\d+\s*[-—–]?|\d+\s*/\s*\d+)")
 _MARGIN = 0.1  # running page numbers sit in the top or bottom tenth of the page
@@ -34,6 +38,8 @@ _PDFIUM = threading.Lock()  # pdfium is not thread-safe, and the bot reviews in 
 # Reports run to 3–50 pages. A character read costs ~260 bytes kept until the layout is done, so the
 # characters are counted as they are read, against the text limit of every document (load.MAX_CHARS).
 MAX_PAGES = 1_000
+# A scanned page is rendered at ocr.DPI and read in 5–20 s: past 100 such pages no report budget holds.
+MAX_OCR_PAGES = 100
 # pdfium inflates a page's streams while it loads the page, whatever their size (a 2 MB PDF whose
 # content stream inflates to 2 GiB took 3.2 GB), so every zlib stream of the file is inflated here
 # first, counted and dropped, by a reader that stops past the limit. Reports' streams are under 20 MB
@@ -48,17 +54,25 @@ def load_pdf(data: bytes) -> Document:
     if b"%%EOF" not in data.rstrip(b"\x00 \t\r\n\x0c")[-1024:]:
         raise LoadError("PDF 文件已损坏或不完整（缺少文件结尾，可能没有下载完整）")
     _check_streams(data)
-    with _PDFIUM:
-        contents = _read(data)
+    contents = _read(data)
     if not any(content.glyphs for content in contents):
-        raise LoadError("PDF 没有文字层（可能是扫描件），暂不支持 OCR")
+        if not ocr.enabled():
+            raise LoadError("PDF 没有文字层（可能是扫描件），OCR 已关闭（--no-ocr 或 NIANBAO_OCR=0）")
+        raise LoadError("PDF 没有文字层，OCR 也没有在页面图像中识别出文字")
+    return compose(contents, "pdf")
+
+
+def compose(contents: list[PageContent], fmt: str) -> Document:
+    """The document the pages make, whether their characters came from a text layer or from OCR."""
     pages = [_lay_out(content) for content in contents]
-    for before, after in zip(pages, pages[1:]):
+    for before, after in pairwise(pages):
         _stitch(before, after)
-    builder = DocumentBuilder("pdf")
+    builder = DocumentBuilder(fmt)
     for page in pages:
         _emit(page, builder)
-    return builder.build()
+    document = builder.build()
+    document.ocr_pages = [content.number for content in contents if content.ocr]
+    return document
 
 
 def _check_streams(data: bytes) -> None:
@@ -90,34 +104,64 @@ def _inflated_size(data: bytes, start: int, limit: int) -> int:
 
 
 def _read(data: bytes) -> list[PageContent]:
+    """Every page's characters and lines. pdfium is only ever called under the lock; a scanned
+    page's OCR runs outside it, so other threads' PDFs are not kept waiting for seconds."""
+    with _PDFIUM:
+        pdf = _open(data)
+        count = len(pdf)
+    try:
+        pages, chars, scans = [], 0, 0
+        for index in range(count):
+            with _PDFIUM:
+                content, image = _read_page(pdf, index)
+            if image is not None:
+                scans += 1
+                if scans > MAX_OCR_PAGES:
+                    raise LimitError(f"PDF 中需要 OCR 的扫描页超过 {MAX_OCR_PAGES} 页")
+                content = ocr.read_image(image, index + 1, content.width / image.width)
+            pages.append(content)
+            chars += len(content.glyphs)
+            if chars > MAX_CHARS:
+                raise LimitError(f"PDF 的字符超过 {MAX_CHARS} 个（读到第 {index + 1} 页）")
+        return pages
+    finally:
+        with _PDFIUM:
+            pdf.close()
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
             raise LoadError("PDF 已加密（需要密码才能打开），请提供未加密的文件") from None
         raise LoadError("PDF 文件已损坏或不完整（无法解析文件结构）") from None
-    try:
-        if len(pdf) == 0:
+    if len(pdf) == 0 or len(pdf) > MAX_PAGES:
+        pages = len(pdf)
+        pdf.close()
+        if pages == 0:
             raise LoadError("PDF 文件已损坏或不完整（没有可读取的页面）")
-        if len(pdf) > MAX_PAGES:
-            raise LimitError(f"PDF 有 {len(pdf)} 页，超过 {MAX_PAGES} 页")
-        pages, chars = [], 0
-        for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                pages.append(read_page(page, index + 1))
-            finally:
-                page.close()
-            chars += len(pages[-1].glyphs)
-            if chars > MAX_CHARS:
-                raise LimitError(f"PDF 的字符超过 {MAX_CHARS} 个（读到第 {index + 1} 页）")
-        return pages
+        raise LimitError(f"PDF 有 {pages} 页，超过 {MAX_PAGES} 页")
+    return pdf
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int) -> tuple[PageContent, Image.Image | None]:
+    """The page's text layer and lines, and its rendering when it is a scan to be read by OCR."""
+    try:
+        page = pdf[index]
+        try:
+            content = read_page(page, index + 1)
+            if content.glyphs or not content.images or not ocr.enabled():
+                return content, None
+            # within the pixel limit whatever size the page claims to be
+            scale = min(ocr.DPI / 72, (ocr.MAX_PIXELS / max(content.width * content.height, 1.0)) ** 0.5)
+            return content, page.render(scale=scale).to_pil()
+        finally:
+            page.close()
     except LoadError:
         raise
     except Exception:  # untrusted bytes: pdfium fails deep inside with all kinds of errors
         raise LoadError("PDF 文件已损坏或不完整（无法解析页面内容）") from None
-    finally:
-        pdf.close()
 
 
 @dataclass
@@ -149,13 +193,21 @@ def _unruled_tables(blocks: list[TextLine | GridTable]) -> list[TextLine | GridT
             continue
         if len(run) >= 2:
             rows: list[list[str | None]] = [list(inline_row(line.text) or []) for line in run]
-            out.append(GridTable(rows, run[0].top, run[-1].bottom, [line.top for line in run], []))
+            marks = [[_line_mark(line)] * len(row) for line, row in zip(run, rows, strict=True)]
+            out.append(GridTable(rows, run[0].top, run[-1].bottom, [line.top for line in run], [],
+                                 marks if marks[0][0] is not None else None))
         else:
             out.extend(run)
         run = []
         if block is not None:
             out.append(block)
     return out
+
+
+def _line_mark(line: TextLine) -> Mark | None:
+    """An OCR'd row of a table printed without lines: each of its values gets the row's doubt."""
+    scores = [g.confidence for g in line.glyphs if g.confidence is not None]
+    return (min(scores), (line.x0, line.top, line.x1, line.bottom)) if scores else None
 
 
 def _stitch(before: _Page, after: _Page) -> None:
@@ -173,6 +225,8 @@ def _stitch(before: _Page, after: _Page) -> None:
     if _join_cut_row(head, tail, drop):
         drop += 1
     del tail.rows[:drop], tail.lines[:drop]
+    if tail.marks is not None:
+        del tail.marks[:drop]
     if not tail.rows:
         after.blocks.pop(0)
 
@@ -186,7 +240,7 @@ def _join_cut_row(head: GridTable, tail: GridTable, index: int) -> bool:
     row's texts: no number, no new label (no ordinal), each in a cell as wide as the one above it,
     whose text is neither a number nor a whole label of the format already."""
     last, first = head.rows[-1], tail.rows[index]
-    targets: list[tuple[int, str]] = []
+    targets: list[tuple[int, int]] = []  # (column above, column of the rest)
     for c, text in enumerate(first):
         if not text:
             continue
@@ -196,9 +250,12 @@ def _join_cut_row(head: GridTable, tail: GridTable, index: int) -> bool:
                 or looks_numeric(last[above]) or label(last[above]) in KNOWN_LABELS \
                 or abs(head.xs[above] - left) > _SAME_EDGE or abs(head.xs[_span_end(last, above)] - right) > _SAME_EDGE:
             return False
-        targets.append((above, text))
-    for above, text in targets:
-        last[above] += text
+        targets.append((above, c))
+    for above, c in targets:
+        last[above] += first[c]
+        if head.marks and tail.marks and head.marks[-1][above] and tail.marks[index][c]:
+            (low, box), (other, _) = head.marks[-1][above], tail.marks[index][c]
+            head.marks[-1][above] = (min(low, other), box)
     return bool(targets)
 
 
@@ -232,9 +289,22 @@ def _emit(page: _Page, builder: DocumentBuilder) -> None:
         if is_line:
             pending.append(block)
         else:
+            count = len(builder.blocks)
             builder.table(block.rows, page=page.number, page_lines=[page.numbering[round(top)] for top in block.lines])
+            if block.marks is not None and len(builder.blocks) > count:
+                _mark(builder.blocks[-1], block)
     if pending:
         _paragraph(builder, pending, page)
+
+
+def _mark(table: Table, grid: GridTable) -> None:
+    """An OCR'd table's cells keep their confidence and box: the builder makes one cell of each
+    text of the grid, in order, so the marks are laid on in the same order."""
+    marks = [mark for row, row_marks in zip(grid.rows, grid.marks, strict=True)
+             for text, mark in zip(row, row_marks, strict=True) if text is not None]
+    for cell, mark in zip(table.cells(), marks, strict=True):
+        if mark is not None:
+            cell.confidence, cell.box = mark
 
 
 def _paragraph(builder: DocumentBuilder, lines: list[TextLine], page: _Page) -> None:

@@ -1,6 +1,6 @@
 """What a PDF page really contains, read with pdfium: every character with its box, and the ruling
 lines a reader sees. This is the whole input of the table reader (``pdf_grid``), the same shape OCR
-and line detection would give, so a scanned page can feed it later.
+and line detection give for a scanned page (``ocr``).
 
 Coordinates are in points from the top-left corner of the page (y grows downwards).
 """
@@ -38,6 +38,7 @@ class Glyph:
     top: float
     bottom: float
     size: float  # font size in points (the line height a reader sees)
+    confidence: float | None = None  # OCR: the recogniser's confidence in this character; None: a text layer
 
     @property
     def cx(self) -> float:
@@ -69,6 +70,8 @@ class PageContent:
     height: float
     glyphs: list[Glyph]
     rulings: list[Ruling]
+    ocr: bool = False  # read from the page's image: a cell left empty may be a character OCR missed
+    images: int = 0  # image objects drawn: a page of them and no characters is a scan
 
 
 class _Drawing:
@@ -78,6 +81,7 @@ class _Drawing:
         self.number = number
         self.rulings: list[Ruling] = []
         self.graphics = 0
+        self.images = 0
 
     def spend(self, graphics: int) -> None:
         self.graphics += graphics
@@ -104,7 +108,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         glyphs = _glyphs(textpage, top)
     finally:
         textpage.close()
-    return PageContent(number, right - left, top - bottom, glyphs, drawing.rulings)
+    return PageContent(number, right - left, top - bottom, glyphs, drawing.rulings, images=drawing.images)
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> list[Glyph]:
@@ -149,6 +153,8 @@ def _collect(handle, parent: pdfium.PdfMatrix, page_top: float, drawing: _Drawin
             _collect(raw.FPDFFormObj_GetObject(handle, i), matrix, page_top, drawing)
     elif kind == raw.FPDF_PAGEOBJ_PATH:
         _path_rulings(handle, _matrix(handle).multiply(parent), page_top, drawing)
+    elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+        drawing.images += 1
 
 
 def _matrix(handle) -> pdfium.PdfMatrix:

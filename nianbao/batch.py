@@ -1,7 +1,10 @@
-"""Reviewing many files: folders walked recursively; each report read and checked by the rules in
-a worker process within its time budget; last year's report paired by issuer; LLM narratives
-concurrently (bounded); results in input order. A worker that overruns or dies costs its report
-only, and SIGINT/SIGTERM stop the batch with every review finished so far (docs/limits-batch.md)."""
+"""Reviewing many files as a stream: folders walked recursively; every report's unit and year read
+first (by the workers), so that last year's report is paired with this year's before any review
+starts; then each report read, checked and reviewed by a worker process within its time budget,
+and handed over in input order as soon as it and those before it are done — the main process keeps
+no more than a small window of reports, whatever the batch's size. LLM narratives run here,
+concurrently (bounded). A worker that overruns or dies costs its report only, and SIGINT/SIGTERM
+stop the batch with every review finished so far (docs/limits-batch.md)."""
 
 from __future__ import annotations
 
@@ -11,32 +14,38 @@ import os
 import signal
 import sys
 import time
+from array import array
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from extractors.errors import LoadError
+from extractors.document import Document
 from extractors.extract import Extraction
-from extractors.load import read_path
+from extractors.load import REPORT_SUFFIXES, load_bytes, read_path
+from extractors.metadata import read_meta
 from extractors.normalize import name_key
+from extractors.parts import find_parts
 
 from .config import Config
-from .models import NarrativeReviewer, Review
+from .errors import UserError
+from .models import Review
+from .narrative import NarrativeReviewer
 from .narrative.heuristic import heuristic_review
-from .review import Analysis, Checked, NarrativeResult, analyze_bytes, assemble, check, review_narrative
+from .review import Analysis, Checked, analyze_bytes, assemble, check, review_narrative
 
-REPORT_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".rtf"}
+FETCH_SECONDS = 20  # a published page, over every redirect (as the bot's /review <url>)
 # fork: a worker starts in a millisecond with everything imported, and inherits the batch's
 # config, narrative reviewer and --previous report without pickling them
 _MP = multiprocessing.get_context("fork")
 _STOPS = {signal.SIGINT, signal.SIGTERM}
+_HEAD, _TAIL = 80, 40  # paragraphs read for a report's unit and year (title and front matter; signature)
 
 
 @dataclass
-class Outcome:
+class ReportOutcome:
     path: str
     review: Review | None = None
     error: str | None = None  # one line: why the file could not be reviewed
@@ -53,24 +62,77 @@ class Outcome:
         return 1 if self.review.verdict == "fail" else 0
 
 
-def collect(paths: list[str]) -> list[str]:
-    """Files as given; folders walked recursively for report-like files, in a stable order."""
-    out: list[str] = []
+def is_url(path: str) -> bool:
+    return path[:8].lower().startswith(("http://", "https://"))
+
+
+class Paths(Sequence[str]):
+    """A batch's paths in one buffer: 20,000 of them cost their bytes, not 20,000 str objects held
+    for the whole batch. (UTF-8, lone surrogates passed through: a name that is not UTF-8 comes
+    back exactly as it went in.)"""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+
+    def append(self, path: str) -> None:
+        self._data += path.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i):  # an index; no slices
+        i = i + len(self) if i < 0 else i
+        start = self._ends[i - 1] if i else 0
+        return self._data[start:self._ends[i]].decode("utf-8", "surrogatepass")
+
+
+def collect(paths: list[str]) -> Paths:
+    """Files and URLs as given; folders walked recursively for report-like files, in a stable order."""
+    out = Paths()
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out += sorted(str(f) for f in p.rglob("*")
-                          if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not f.name.startswith("."))
+        if not is_url(raw) and os.path.isdir(raw):
+            for path in sorted(_reports_below(str(Path(raw)))):  # Path: "./reports/" is shown as "reports"
+                out.append(path)
         else:
             out.append(raw)
     return out
 
 
-def analyze_path(path: str, config: Config) -> Analysis | str:
+def _reports_below(folder: str) -> Iterator[str]:
+    """Report-like files below ``folder`` (symlinked folders are not entered: they may loop). One
+    directory entry at a time: a folder of 20,000 reports costs its names only, not 20,000 Path
+    or DirEntry objects at once."""
+    folders = [folder]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    folders.append(e.path)
+                elif (not e.name.startswith(".") and os.path.splitext(e.name)[1].lower() in REPORT_SUFFIXES
+                      and e.is_file()):
+                    yield e.path
+
+
+def read_input(path: str, config: Config, allow: tuple[str, ...] = ()) -> bytes:
+    """A file's bytes, or a published page's, fetched as the bot fetches links: public addresses
+    only unless allow-listed, within the size limit and a wall-clock deadline."""
+    if not is_url(path):
+        return read_path(path, config.max_bytes)
+    from extractors.fetch import FetchError, Limits, fetch_url
+
+    try:
+        return fetch_url(path, Limits(config.max_bytes, FETCH_SECONDS), allow).data
+    except FetchError as exc:
+        raise UserError(f"无法下载：{exc}") from None
+
+
+def analyze_path(path: str, config: Config, allow: tuple[str, ...] = ()) -> Analysis | str:
     """Never raises: an unreadable input becomes its one-line reason."""
     try:
-        return analyze_bytes(read_path(path, config.max_bytes), path, config)
-    except LoadError as exc:
+        return analyze_bytes(read_input(path, config, allow), path, config)
+    except UserError as exc:
         return str(exc)
     except Exception as exc:  # a bug must cost one file, never the batch or a traceback
         return _internal_error(exc)
@@ -78,13 +140,6 @@ def analyze_path(path: str, config: Config) -> Analysis | str:
 
 def issuer_key(ex: Extraction) -> str | None:
     return name_key(ex.meta.issuer) if ex.meta.issuer else None
-
-
-def _previous_of(analyses: dict[int, Analysis]) -> dict[int, Extraction]:
-    by_key = {(issuer_key(a.ex), a.ex.meta.year): a.ex for a in analyses.values()
-              if issuer_key(a.ex) and a.ex.meta.year}
-    return {i: by_key[(issuer_key(a.ex), a.ex.meta.year - 1)] for i, a in analyses.items()
-            if a.ex.meta.year and (issuer_key(a.ex), a.ex.meta.year - 1) in by_key}
 
 
 def _internal_error(exc: Exception) -> str:
@@ -128,33 +183,66 @@ class _Job:
     config: Config
     previous: Extraction | None = None  # --previous, for the rules
     narrative: NarrativeReviewer | None = None  # the heuristic; None when the LLM reviews in the parent
+    llm: bool = False  # the narrative is reviewed in the parent: hand the report back read and checked
+    allow: tuple[str, ...] = ()  # hosts and networks a URL may point to besides public addresses
+
+
+@dataclass
+class _Key:
+    """What pairing needs of a report: its unit and year."""
+
+    issuer: str | None
+    year: int | None
 
 
 @dataclass
 class _Read:
-    """A report read and checked by a worker (the narrative only when the worker reviewed it)."""
+    """A report read and checked by a worker, its narrative left to the LLM in the parent."""
 
     analysis: Analysis
     checked: Checked
-    narrative: NarrativeResult | None
 
 
 # Tasks: module-level functions, so they pickle by name. They run in a worker.
 
 def _analyze(job: _Job, path: str) -> Analysis | str:
-    return analyze_path(path, job.config)
+    return analyze_path(path, job.config, job.allow)
 
 
-def _read(job: _Job, path: str) -> _Read | str:
-    analysis = analyze_path(path, job.config)
+def _scan(job: _Job, path: str) -> _Key | str:
+    try:
+        doc = load_bytes(read_input(path, job.config, job.allow), path, job.config.max_bytes)
+    except UserError as exc:
+        return str(exc)
+    return quick_key(doc)
+
+
+def quick_key(doc: Document) -> _Key:
+    """The unit and year from the report's first and last paragraphs alone, where its title, front
+    matter and signature are: the parts in between, and the tables, cost most of reading a report
+    (seconds for a long one) and pairing needs none of them."""
+    paragraphs = doc.paragraphs if len(doc.paragraphs) <= _HEAD + _TAIL else [
+        *doc.paragraphs[:_HEAD], *doc.paragraphs[-_TAIL:]]
+    parts = find_parts(paragraphs)
+    six = next((h.line for h in parts if h.part == "六"), None)
+    meta = read_meta(paragraphs, min((h.line for h in parts), default=None), six)
+    return _Key(name_key(meta.issuer) if meta.issuer else None, meta.year)
+
+
+def _review(job: _Job, arg: tuple[str, str | None]) -> Review | _Read | str:
+    """The whole review of one report; ``before`` is last year's report of the same unit, when the
+    batch holds it (read again here: the parent keeps no report)."""
+    path, before = arg
+    analysis = analyze_path(path, job.config, job.allow)
     if isinstance(analysis, str):
         return analysis
-    checked = check(analysis, job.config, job.previous)
-    return _Read(analysis, checked, review_narrative(analysis, job.config, job.narrative))
-
-
-def _recheck(job: _Job, pair: tuple[Analysis, Extraction]) -> Checked:
-    return check(pair[0], job.config, pair[1])
+    previous = job.previous
+    if before is not None and isinstance(last := analyze_path(before, job.config, job.allow), Analysis):
+        previous = last.ex
+    checked = check(analysis, job.config, previous)
+    if job.llm:
+        return _Read(analysis, checked)
+    return assemble(analysis, job.config, checked, review_narrative(analysis, job.config, job.narrative))
 
 
 def _serve(conn: Connection, job: _Job, parent: int) -> None:
@@ -361,10 +449,11 @@ def _descendants(pid: int) -> list[int]:
 
 # ---- batches -------------------------------------------------------------------------------------
 
-def read_previous(path: str, config: Config, stop: Stop | None = None) -> Extraction | str | None:
+def read_previous(path: str, config: Config, stop: Stop | None = None,
+                  allow: tuple[str, ...] = ()) -> Extraction | str | None:
     """Last year's report (--previous), read in a worker within the same budget; its reason when
     it cannot be read, None when stopped."""
-    with _Pool(1, _Job(config)) as pool:
+    with _Pool(1, _Job(config, allow=allow)) as pool:
         pool.submit(_Task(0, _analyze, path, config.report_timeout))
         while not (stop and stop.signum):
             for _, result in pool.wait([stop] if stop else []):
@@ -372,99 +461,141 @@ def read_previous(path: str, config: Config, stop: Stop | None = None) -> Extrac
     return None
 
 
-def review_paths(paths: list[str], config: Config, jobs: int = 1, narrative: NarrativeReviewer | None = None,
-                 previous: Extraction | None = None, tick: Callable[[], None] = lambda: None,
-                 stop: Stop | None = None) -> list[Outcome]:
-    """Each report is read and checked by the rules in a worker process (up to ``jobs`` at a time,
-    no more than the CPUs), within ``config.report_timeout`` seconds; the heuristic reviews its
-    narrative there too. The LLM, waiting on the network, reviews it here, starting as soon as the
-    report is read (up to ``jobs`` at a time). A report whose predecessor is in the batch is
-    checked again with it once every report is read, because that one may come later."""
-    return _Batch(paths, config, jobs, narrative, previous, tick, stop).run()
+def stream(paths: Sequence[str], config: Config, jobs: int = 1, narrative: NarrativeReviewer | None = None,
+           previous: Extraction | None = None, stop: Stop | None = None,
+           allow: tuple[str, ...] = ()) -> Iterator[ReportOutcome]:
+    """One ReportOutcome per input, in input order, each as soon as it and those before it are done.
+
+    With several inputs, workers first read every report's unit and year, so that each report is
+    paired with last year's report of the same unit in the batch before its review starts. Then
+    each report is read, checked and (with the heuristic) its narrative reviewed in a worker process
+    (up to ``jobs`` at a time, no more than the CPUs) within ``config.report_timeout`` seconds, the
+    first reading included. The LLM, waiting on the network, reviews narratives here, starting as
+    soon as a report is checked (up to ``jobs`` at a time). Once stopped (SIGINT/SIGTERM), every
+    report finished is still handed over, and the others as unfinished."""
+    yield from _Batch(paths, config, jobs, narrative, previous, stop, allow).run()
+
+
+def review_paths(paths: Sequence[str], config: Config, jobs: int = 1, narrative: NarrativeReviewer | None = None,
+                 previous: Extraction | None = None, stop: Stop | None = None,
+                 allow: tuple[str, ...] = ()) -> list[ReportOutcome]:
+    """``stream``, kept: for callers that want every outcome at once (a handful of reports)."""
+    return list(stream(paths, config, jobs, narrative, previous, stop, allow))
 
 
 class _Batch:
-    def __init__(self, paths: list[str], config: Config, jobs: int, narrative: NarrativeReviewer | None,
-                 previous: Extraction | None, tick: Callable[[], None], stop: Stop | None):
-        self.paths, self.config, self.jobs, self.tick, self.stop = paths, config, jobs, tick, stop
-        local = narrative is heuristic_review  # CPU work on the report: in the worker, within its budget
-        self.job = _Job(config, previous, narrative if local else None)
+    def __init__(self, paths: Sequence[str], config: Config, jobs: int, narrative: NarrativeReviewer | None,
+                 previous: Extraction | None, stop: Stop | None, allow: tuple[str, ...]):
+        self.paths, self.config, self.jobs, self.stop = paths, config, jobs, stop
+        local = narrative is None or narrative is heuristic_review  # CPU work: in the worker, within its budget
+        self.job = _Job(config, previous, narrative if local else None, llm=not local, allow=allow)
         self.llm = None if local else narrative
         self.threads = ThreadPoolExecutor(max_workers=jobs) if self.llm else None
-        self.reads: dict[int, _Read] = {}
-        self.errors: dict[int, str] = {}
-        self.narratives: dict[int, Future] = {}
-        self.spent: dict[int, float] = {}  # seconds each report's reading took of its budget
-        self.unread = len(paths)
+        # the reports between the next one to hand over and the last one started: the window bounds
+        # what the parent holds (a slow report holds back those after it, never more than this)
+        self.window = max(16, 4 * jobs)
+        # per report, a few bytes only: the seconds its first reading took, its unit and year as one
+        # number (unit's index × 10,000 + year); and the latest report of each unit and year
+        self.spent = array("d", bytes(8 * len(paths)))
+        self.keys = array("q", [-1]) * len(paths)
+        self.units: dict[str, int] = {}
+        self.by_key: dict[int, int] = {}
+        self.errors: dict[int, str] = {}  # unreadable ones, until handed over
+        self.done: dict[int, ReportOutcome] = {}  # finished within the window, until handed over
+        self.narratives: dict[int, tuple[_Read, Future]] = {}
 
     @property
     def stopped(self) -> bool:
         return self.stop is not None and self.stop.signum is not None
 
-    def run(self) -> list[Outcome]:
+    def run(self) -> Iterator[ReportOutcome]:
         self.wake_r, self.wake_w = os.pipe()  # written to when an LLM review ends: the pool's wait returns
         for fd in (self.wake_r, self.wake_w):
             os.set_blocking(fd, False)
         try:
             with _Pool(min(self.jobs, os.cpu_count() or 1, len(self.paths)), self.job) as pool:
-                for i, path in enumerate(self.paths):
-                    pool.submit(_Task(i, _read, path, self.config.report_timeout))
-                self._loop(pool)
+                if len(self.paths) > 1:  # one report has nothing to be paired with
+                    self._scan(pool)
+                yield from self._review(pool)
         finally:
             if self.threads:  # when stopped, LLM reviews under way are abandoned, not awaited
                 self.threads.shutdown(wait=not self.stopped, cancel_futures=True)
             os.close(self.wake_r)
             os.close(self.wake_w)
-        return [self._outcome(i, path) for i, path in enumerate(self.paths)]
 
-    def _loop(self, pool: _Pool) -> None:
-        paired = False
-        while not self.stopped:
-            if not paired and not self.unread:
-                self._pair(pool)
-                paired = True
-            if pool.done() and all(f.done() for f in self.narratives.values()):
-                return
-            for task, result in pool.wait([self.wake_r, *([self.stop] if self.stop else [])]):
-                self._ended(task, result)
-            with contextlib.suppress(BlockingIOError):
-                os.read(self.wake_r, 4096)
+    def _wait(self, pool: _Pool) -> list[tuple[_Task, object]]:
+        ended = pool.wait([self.wake_r, *([self.stop] if self.stop else [])])
+        with contextlib.suppress(BlockingIOError):
+            os.read(self.wake_r, 4096)
+        return ended
 
-    def _ended(self, task: _Task, result: object) -> None:
-        i = task.index
+    def _scan(self, pool: _Pool) -> None:
+        """Every report's unit and year; tasks fed as workers free up, never all queued at once."""
+        count, nxt = len(self.paths), 0
+        while not self.stopped and (nxt < count or not pool.done()):
+            while nxt < count and len(pool.queue) < pool.size:
+                pool.submit(_Task(nxt, _scan, self.paths[nxt], self.config.report_timeout))
+                nxt += 1
+            for task, result in self._wait(pool):
+                self.spent[task.index] = task.used
+                if isinstance(result, _Key):
+                    self._note(task.index, result)
+                else:
+                    self.errors[task.index] = str(result)
+
+    def _note(self, i: int, key: _Key) -> None:
+        if key.issuer and key.year and 1 < key.year < 10000:
+            self.keys[i] = self.units.setdefault(key.issuer, len(self.units)) * 10000 + key.year
+            self.by_key[self.keys[i]] = i  # the last of several wins
+
+    def _before(self, i: int) -> str | None:
+        """The path of last year's report of the same unit, when the batch holds it."""
+        j = self.by_key.get(self.keys[i] - 1) if self.keys[i] >= 0 else None
+        return self.paths[j] if j is not None else None
+
+    def _review(self, pool: _Pool) -> Iterator[ReportOutcome]:
+        count, nxt, out = len(self.paths), 0, 0
+        while out < count and not self.stopped:
+            while nxt < min(count, out + self.window):
+                if nxt not in self.errors:
+                    left = self.config.report_timeout - self.spent[nxt]
+                    pool.submit(_Task(nxt, _review, (self.paths[nxt], self._before(nxt)), left))
+                nxt += 1
+            if outcome := self._finished(out):
+                yield outcome
+                out += 1
+                continue
+            for task, result in self._wait(pool):
+                self._ended(task.index, result)
+            self._narratives_done()
+        for i in range(out, count):  # stopped: what is finished still goes out
+            yield self._finished(i) or ReportOutcome(self.paths[i])
+
+    def _finished(self, i: int) -> ReportOutcome | None:
+        if i in self.errors:
+            return ReportOutcome(self.paths[i], error=self.errors.pop(i))
+        return self.done.pop(i, None)
+
+    def _ended(self, i: int, result: object) -> None:
         if isinstance(result, str):
             self.errors[i] = result
-        elif isinstance(result, Checked):  # checked again with last year's report
-            self.reads[i].checked = result
-        else:
-            self.reads[i] = result
-            if self.llm:
-                self.narratives[i] = self.threads.submit(review_narrative, result.analysis, self.config, self.llm)
-                self.narratives[i].add_done_callback(self._narrative_done)
-        if task.run is _read:
-            self.spent[i] = task.used
-            self.unread -= 1
-            self.tick()
+        elif isinstance(result, _Read) and self.threads:
+            future = self.threads.submit(review_narrative, result.analysis, self.config, self.llm)
+            future.add_done_callback(self._wake)
+            self.narratives[i] = (result, future)
+        elif isinstance(result, Review):
+            self.done[i] = ReportOutcome(self.paths[i], review=result)
 
-    def _narrative_done(self, _future: Future) -> None:
+    def _wake(self, _future: Future) -> None:
         with contextlib.suppress(BlockingIOError):  # full: it is readable already
             os.write(self.wake_w, b".")
 
-    def _pair(self, pool: _Pool) -> None:
-        """Reports whose predecessor is in the batch: checked again with it, within what is left
-        of their budget."""
-        for i, last_year in _previous_of({i: r.analysis for i, r in self.reads.items()}).items():
-            left = self.config.report_timeout - self.spent[i]
-            pool.submit(_Task(i, _recheck, (self.reads[i].analysis, last_year), left))
-
-    def _outcome(self, i: int, path: str) -> Outcome:
-        if i in self.errors:
-            return Outcome(path, error=self.errors[i])
-        read, future = self.reads.get(i), self.narratives.get(i)
-        if read is None or (future and (not future.done() or future.cancelled())):
-            return Outcome(path)  # stopped before it was finished
-        try:  # a crash in the narrative reviewer or here costs that one report, never the batch
-            narrative = future.result() if future else read.narrative
-            return Outcome(path, review=assemble(read.analysis, self.config, read.checked, narrative))
-        except Exception as exc:
-            return Outcome(path, error=_internal_error(exc))
+    def _narratives_done(self) -> None:
+        for i, (read, future) in list(self.narratives.items()):
+            if future.done():
+                del self.narratives[i]
+                try:  # a crash in the narrative reviewer or here costs that one report, never the batch
+                    review = assemble(read.analysis, self.config, read.checked, future.result())
+                    self.done[i] = ReportOutcome(self.paths[i], review=review)
+                except Exception as exc:
+                    self.errors[i] = _internal_error(exc)

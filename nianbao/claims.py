@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from extractors import schema as S
 from extractors.document import Paragraph
+from extractors.normalize import cn_int
 from extractors.tables import TableSet
 
 from .models import Claim
@@ -26,6 +27,28 @@ METRICS: dict[str, tuple[tuple[str, ...], str]] = {
     "admin_penalty": (("t2.art20_6.admin_penalty.decisions",), "行政处罚决定"),
     "admin_coercion": (("t2.art20_6.admin_coercion.decisions",), "行政强制决定"),
 }
+# What a quote must mention for its number to count as the metric (each group: one of its words):
+# 「配备了信息公开工作人员3名」 states a 3 but not 3 applications. Glossed in the prompt by the
+# Chinese name above.
+KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "new_received": (("申请",),),
+    "received_incl_carry_over": (("申请",), ("结转",)),
+    "done": (("办结", "答复", "办理完毕", "办理结果", "已办理"),),
+    "carried_forward": (("结转", "转入下"),),
+    "review": (("复议",),),
+    "litigation": (("诉讼",),),
+    "regulations_issued": (("规章",),),
+    "normative_documents_issued": (("规范性文件",),),
+    "admin_licensing": (("许可",),),
+    "admin_penalty": (("处罚",),),
+    "admin_coercion": (("强制",),),
+}
+
+
+def names_metric(quote: str, metric: str) -> bool:
+    return all(any(word in quote for word in group) for group in KEYWORDS.get(metric, ()))
+
+
 # Metrics only the patterns look for: the LLM prompt lists METRICS, so adding them there would
 # change every prompt (and invalidate the eval recordings keyed on it).
 PATTERN_METRICS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -101,26 +124,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern, re.Pattern | None], ...] = tuple((m, re.
     ("admin_penalty", _decisions("行政处罚"), None),
     ("admin_coercion", _decisions("行政强制"), None),
 ))
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CLAUSE = re.compile(r"[^。；;！!？?]+")
-
-
-def cn_int(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN:
-            current = _CN[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 def regex_claims(paragraphs: Iterable[Paragraph]) -> list[Claim]:

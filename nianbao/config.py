@@ -15,42 +15,43 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
+from .errors import UserError
 from .models import Severity
+from .records import Record
 
 CONFIG_FILES = ("nianbao.toml", "pyproject.toml")
+SEVERITIES = ("error", "warning", "info")
+MAX_REPORT_TIMEOUT = 86400  # a worker process over its time is killed; at most a day, so a deadline is always finite
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """The configuration cannot be used; the message says which file and why."""
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+@dataclass(kw_only=True)
+class Config(Record):
+    """Checked when made, whether from a file or in code: a bad value names its key (``ConfigError``)."""
 
-    disable: list[str] = Field(default_factory=list)
-    severity: dict[str, Severity] = Field(default_factory=dict)
+    disable: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
     deadline: str = "01-31"
-    government_deadline: str = Field("03-31", alias="government-deadline")
-    max_size_mb: float = Field(50, alias="max-size-mb", gt=0)
-    # a worker process over it is killed; at most a day, so a deadline is always a finite time
-    report_timeout: float = Field(60, alias="report-timeout", gt=0, le=86400)
-    source: str | None = Field(None, exclude=True)
+    government_deadline: str = field(default="03-31", metadata={"alias": "government-deadline"})
+    max_size_mb: float = field(default=50.0, metadata={"alias": "max-size-mb"})
+    report_timeout: float = field(default=60.0, metadata={"alias": "report-timeout"})
+    source: str | None = field(default=None, metadata={"exclude": True})
 
-    @field_validator("deadline", "government_deadline")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        if not re.fullmatch(r"\d\d-\d\d", value):
-            raise ValueError("应为 MM-DD，例如 01-31")
-        try:
-            date(2001, *map(int, value.split("-")))  # a common year: 02-29 is not a yearly deadline
-        except ValueError:
-            raise ValueError(f"{value} 不是每年都有的日期") from None
-        return value
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            check = _CHECKS.get(f.name)
+            problem = check and check(getattr(self, f.name))
+            if problem:
+                raise ConfigError(f"配置项 {f.metadata.get('alias', f.name)} 无效（{problem}）")
+        self.max_size_mb, self.report_timeout = float(self.max_size_mb), float(self.report_timeout)
 
     @property
     def max_bytes(self) -> int:
@@ -87,12 +88,61 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
         candidates = [d / name for d in (here, *here.parents) for name in CONFIG_FILES if (d / name).is_file()]
     for candidate in candidates:
         table = _table_of(candidate)
-        if table is None:
-            continue
-        try:
-            return Config.model_validate({**table, "source": str(candidate)})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise ConfigError(f"{candidate}：配置项 {where} 无效（{first['msg']}）") from None
+        if table is not None:
+            return _config_of(table, str(candidate))
     return Config()
+
+
+def _config_of(table: dict, source: str) -> Config:
+    """A key is spelt as in TOML (``max-size-mb``) or as in Python (``max_size_mb``)."""
+    settings = [f for f in fields(Config) if not f.metadata.get("exclude")]
+    names = {key: f.name for f in settings for key in (f.name, f.metadata.get("alias", f.name))}
+    unknown = sorted(set(table) - set(names))
+    if unknown:
+        known = ", ".join(f.metadata.get("alias", f.name) for f in settings)
+        raise ConfigError(f"{source}：未知的配置项 {', '.join(unknown)}（可用：{known}）")
+    try:
+        return Config(**{names[key]: value for key, value in table.items()}, source=source)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}：{exc}") from None
+
+
+def _month_day(value: object) -> str | None:
+    if not isinstance(value, str) or not re.fullmatch(r"\d\d-\d\d", value):
+        return "应为 MM-DD，例如 01-31"
+    try:
+        date(2001, *map(int, value.split("-")))  # a common year: 02-29 is not a yearly deadline
+    except ValueError:
+        return f"{value} 不是每年都有的日期"
+    return None
+
+
+def _number(low: float, high: float, what: str) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low < value <= high:
+            return what
+        return None
+
+    return check
+
+
+def _rule_ids(value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "应为规则编号的列表，例如 [\"vague-time-reference\"]"
+    return None
+
+
+def _severities(value: object) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and v in SEVERITIES for k, v in value.items()):
+        return "应为 { 规则编号 = 级别 }，级别为 error、warning 或 info"
+    return None
+
+
+_CHECKS = {
+    "disable": _rule_ids,
+    "severity": _severities,
+    "deadline": _month_day,
+    "government_deadline": _month_day,
+    "max_size_mb": _number(0, float("inf"), "应为大于 0 的数（MB）"),
+    "report_timeout": _number(0, MAX_REPORT_TIMEOUT, f"应为大于 0、不超过 {MAX_REPORT_TIMEOUT} 的秒数"),
+}

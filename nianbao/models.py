@@ -1,37 +1,45 @@
-"""The review contract (spec review-output.md, schema ``nianbao.review/1``) as pydantic models."""
+"""The review contract (spec review-output.md, schema ``nianbao.review/1``) as dataclasses
+(``records`` says why not pydantic)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from extractors.schema import cell_label_zh
 
-if TYPE_CHECKING:
-    from extractors.extract import Extraction
-
-    from .config import Config
+from .records import Record
 
 SCHEMA = "nianbao.review/1"
 Severity = Literal["error", "warning", "info"]
+Verdict = Literal["pass", "warn", "fail"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 PARTS = ("一", "二", "三", "四", "五", "六")
 
 
-class Location(BaseModel):
+@dataclass(kw_only=True)
+class Location(Record):
     line: int | None = None
     page: int | None = None
     page_line: int | None = None  # PDF: the printed line on that page, as a reviewer counts it
     cell: str | None = None
 
+    computed = ("cell_label",)  # the cell as a reviewer names it, beside the canonical key scripts read
 
-class Finding(BaseModel):
+    @property
+    def cell_label(self) -> str | None:
+        return cell_label_zh(self.cell) if self.cell else None
+
+
+@dataclass(kw_only=True)
+class Finding(Record):
     rule: str
     severity: Severity
     part: str | None = None
     message: str
     evidence: str = ""
-    location: Location = Field(default_factory=Location)
+    location: Location = field(default_factory=Location)
     source: Literal["rule", "llm", "heuristic"] = "rule"
 
     def sort_key(self) -> tuple:
@@ -39,33 +47,41 @@ class Finding(BaseModel):
         return (part, self.location.line or 0, SEVERITY_ORDER[self.severity], self.rule)
 
 
-class Source(BaseModel):
+@dataclass(kw_only=True)
+class Source(Record):
     path: str
     sha256: str
     format: str
 
 
-class Period(BaseModel):
+@dataclass(kw_only=True)
+class ReportPeriod(Record):
+    """The statistics period the report states (ISO dates), as the review reports it."""
+
     start: str | None = None
     end: str | None = None
 
 
-class PartInfo(BaseModel):
+@dataclass(kw_only=True)
+class PartInfo(Record):
     line: int
     heading: str = ""
 
 
-class ReportInfo(BaseModel):
+@dataclass(kw_only=True)
+class ReportInfo(Record):
     issuer: str | None = None
     year: int | None = None
     template: str | None = None
     title: str | None = None
-    period: Period = Field(default_factory=Period)
+    period: ReportPeriod = field(default_factory=ReportPeriod)
     signed_on: str | None = None
-    parts: dict[str, PartInfo] = Field(default_factory=dict)
+    parts: dict[str, PartInfo] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR from a scan (1-based)
 
 
-class AspectStatus(BaseModel):
+@dataclass(kw_only=True)
+class AspectStatus(Record):
     part: str
     aspect: str
     status: Literal["covered", "partial", "missing"]
@@ -74,7 +90,8 @@ class AspectStatus(BaseModel):
     line: int | None = None
 
 
-class Claim(BaseModel):
+@dataclass(kw_only=True)
+class Claim(Record):
     """A number the narrative states, to be compared with the tables by code (spec §4.4)."""
 
     metric: str
@@ -83,58 +100,67 @@ class Claim(BaseModel):
     line: int | None = None
 
 
-class LLMCall(BaseModel):
+@dataclass(kw_only=True)
+class LLMCall(Record):
     model: str
     prompt: str
     parts: str = ""  # the parts this request covered, e.g. "前文一五六"
     tokens_in: int = 0
+    tokens_cached: int = 0  # of tokens_in, read from the provider's prompt cache (billed lower)
     tokens_out: int = 0
+    cost: float | None = None  # estimated from the price table; None: no price for this model
+    currency: str | None = None
     latency_ms: int = 0
     attempts: int = 1
     ok: bool = True
     error: str | None = None
+    # the audit log's material (masked messages sent, raw answers), kept out of the review JSON
+    exchanges: list[dict] = field(default_factory=list, metadata={"exclude": True})
 
 
-class Narrative(BaseModel):
+@dataclass(kw_only=True)
+class Narrative(Record):
     method: Literal["llm", "heuristic", "none"] = "none"
     model: str | None = None
     prompt: str | None = None
     prompt_sha256: str | None = None
-    aspects: list[AspectStatus] = Field(default_factory=list)
-    claims: list[Claim] = Field(default_factory=list)
+    aspects: list[AspectStatus] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     summary: str = ""
     dropped_quotes: int = 0
-    calls: list[LLMCall] = Field(default_factory=list)
+    calls: list[LLMCall] = field(default_factory=list)
     tokens_in: int = 0
+    tokens_cached: int = 0
     tokens_out: int = 0
+    cost: float | None = None  # estimated from the price table; None: no price for this model
+    currency: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # dropped_quotes by reason
     latency_ms: int = 0
     note: str | None = None
 
 
-class Review(BaseModel):
-    schema_: str = Field(SCHEMA, alias="schema")
+@dataclass(kw_only=True)
+class Review(Record):
+    schema_: str = field(default=SCHEMA, metadata={"alias": "schema"})
     source: Source
     report: ReportInfo
     tables: dict[str, Any]
     findings: list[Finding]
-    narrative: Narrative = Field(default_factory=Narrative)
-    verdict: Literal["pass", "warn", "fail"]
+    narrative: Narrative = field(default_factory=Narrative)
+    verdict: Verdict
     counts: dict[str, int]
-    timing_ms: dict[str, int] = Field(default_factory=dict)
-
-    model_config = {"populate_by_name": True}
+    timing_ms: dict[str, int] = field(default_factory=dict)
+    # rules the configuration switched off: shown in every rendering, so nothing is hidden silently
+    disabled_rules: list[str] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, mode="json")
+        return self.model_dump(by_alias=True)
 
 
-def verdict_of(findings: list[Finding]) -> tuple[str, dict[str, int]]:
+def verdict_of(findings: list[Finding]) -> tuple[Verdict, dict[str, int]]:
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in findings:
         counts[f.severity] += 1
-    verdict = "fail" if counts["error"] else "warn" if counts["warning"] else "pass"
+    verdict: Verdict = "fail" if counts["error"] else "warn" if counts["warning"] else "pass"
     return verdict, counts
 
-
-# (extraction, config) -> (narrative block, findings to add): the LLM reviewer or the heuristic
-NarrativeReviewer = Callable[["Extraction", "Config"], tuple[Narrative, list[Finding]]]

@@ -14,12 +14,10 @@ from extractors.load import load_bytes
 from extractors.tables import TableSet
 
 from .config import Config
-from .models import (Finding, Narrative, NarrativeReviewer, PartInfo, Period, ReportInfo, Review, Source,
-                     verdict_of)
+from .models import Finding, Narrative, PartInfo, ReportInfo, ReportPeriod, Review, Source, verdict_of
+from .narrative import NarrativeReviewer
 from .narrative.heuristic import fallback_review
 from .rules import run_rules
-
-
 
 log = logging.getLogger(__name__)
 
@@ -76,20 +74,29 @@ def tables_json(tables: TableSet) -> dict:
     for extra in ("t2_2019", "t3_groups"):
         if nested := _nest(tables.cells, extra):
             out[extra] = nested
-    out["cells_raw"] = {a: {"raw": r.raw, "line": r.line, "page": r.page} for a, r in tables.cells.items()}
+    out["cells_raw"] = {a: _raw(r) for a, r in tables.cells.items()}
+    return out
+
+
+def _raw(ref) -> dict:
+    """A cell as read; one read by OCR also has its confidence and its box on the page (points)."""
+    out = {"raw": ref.raw, "line": ref.line, "page": ref.page}
+    if ref.confidence is not None:
+        out["confidence"], out["box"] = round(ref.confidence, 3), [round(v, 1) for v in ref.box]
     return out
 
 
 def report_info(ex: Extraction) -> ReportInfo:
     meta = ex.meta
-    period = Period()
+    period = ReportPeriod()
     if meta.period:
-        period = Period(start=meta.period.start.value and meta.period.start.value.isoformat(),
-                        end=meta.period.end.value and meta.period.end.value.isoformat())
+        start, end = meta.period.start.value, meta.period.end.value
+        period = ReportPeriod(start=start.isoformat() if start else None, end=end.isoformat() if end else None)
     return ReportInfo(
         issuer=meta.issuer, year=meta.year, template=ex.template, title=meta.title, period=period,
         signed_on=meta.signed_on.value.isoformat() if meta.signed_on and meta.signed_on.value else None,
         parts={h.part: PartInfo(line=h.line, heading=h.text) for h in ex.parts},
+        ocr_pages=ex.doc.ocr_pages,
     )
 
 
@@ -142,7 +149,7 @@ def assemble(analysis: Analysis, config: Config, checked: Checked, narrative: Na
     return Review(
         source=Source(path=analysis.path, sha256=analysis.sha256, format=analysis.ex.doc.format),
         report=report_info(analysis.ex), tables=tables_json(analysis.ex.tables), findings=findings,
-        narrative=block, verdict=verdict, counts=counts, timing_ms=timing,
+        narrative=block, verdict=verdict, counts=counts, timing_ms=timing, disabled_rules=sorted(config.disable),
     )
 
 

@@ -3,25 +3,31 @@
 
 (a) Inputs. Writes ``input.*`` (and ``previous.txt``, ``config.toml``) of every generated case:
     the five seeds, the .docx/.pdf/.html renderings of seed 004, one mutation of the clean
-    report per deterministic rule (tests/test_rules.CASES), one case per LLM rule, the clean
-    report, seed 001 under a configuration, and the LLM edge cases (prompt injection, an invented
-    quote, a claim against the tables, an endpoint that fails). Cases whose narrative is the
-    clean report's get a copy of ``clean/reference.json``, the renderings seed 004's, the
-    configured seed 001 seed 001's; every other ``reference.json`` is written by hand in its
-    case folder.
+    report per deterministic rule (its first failing case in tests/rule_cases/<rule>.yml), one
+    case per LLM rule, the clean report, seed 001 under a configuration, and the LLM edge cases
+    (prompt injection, an invented quote, a claim against the tables, an endpoint that fails).
+    Cases whose narrative is the clean report's get a copy of ``clean/reference.json`` (and of
+    its ``labels.json`` when they have none), the renderings seed 004's, the configured seed 001
+    seed 001's; every other ``reference.json`` and ``labels.json`` is written by hand in its case
+    folder.
 
-(b) Keys. Each case's hand-written answers (``reference.json``) are keyed under the CURRENT
+(b) Keys. Each case's hand-written answers (``reference.json``) are keyed under the current
     prompt: the reviewer runs once per case against the replay server, which hands out answer i
     to request i and records it under that request's key with ``"source": "reference"``.
+    REFUSED for a case whose recordings were made under another prompt, unless it is scripted
+    (its answer tests the code, not a model): a changed prompt changes what a model answers, and
+    re-keying the old answers would let the change pass unevaluated. Only a model may answer a
+    new prompt: ``nianbao eval --record``.
 
-Step (b) re-keys answers a person wrote: it is NOT a substitute for ``nianbao eval --record``
-with a model after a prompt change. A changed prompt changes what a model answers; re-keying
-the old hand-written answers would only hide that. Use it when no model is reachable, and for
-the scripted cases, whose answers are deliberately what they are.
+(c) ``--serve-reference``: when the hand-written answers have been rewritten for a new prompt,
+    they are recorded through ``nianbao eval --record``'s own path from a local stand-in model
+    that serves them; the recordings say so (model ``reference``, and a note that they were
+    written by hand), and the eval counts them apart from a real model's answers.
 
-Goldens are not written here: run ``nianbao eval --update-golden`` and read every diff.
+Goldens and labels are not written here: run ``nianbao eval --update-golden`` and read every
+diff; labels are written by a person.
 
-    .venv/bin/python scripts/make_eval_cases.py
+    .venv/bin/python scripts/make_eval_cases.py [--serve-reference]
 """
 
 from __future__ import annotations
@@ -34,20 +40,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # run as a plain script: the repo and the test builders
 
+from fake_openai import FakeOpenAI  # noqa: E402
 from report_builder import CLEAN_NARRATIVE, build_report, replace  # noqa: E402
-from test_rules import CASES  # noqa: E402
+from rule_case_loader import first_failing  # noqa: E402
 
-from eval.cases import REFERENCE_MODEL, ROOT as CASES_DIR, load_case  # noqa: E402
+from eval.cases import REFERENCE_MODEL, Case, load_case  # noqa: E402
+from eval.cases import ROOT as CASES_DIR  # noqa: E402
 from eval.replay import ReplayServer  # noqa: E402
-from eval.runner import replay_settings, review_case  # noqa: E402
+from eval.runner import replay_settings, review_case, run  # noqa: E402
 from nianbao.narrative.inputs import estimate_tokens  # noqa: E402
 from nianbao.narrative.llm_review import LLMReviewer  # noqa: E402
 from nianbao.narrative.schema import NarrativeOut  # noqa: E402
+from nianbao.narrative.settings import LLMSettings  # noqa: E402
 
 SEEDS = ROOT / "tests/fixtures/seeds"
 RENDERINGS = ROOT / "tests/fixtures/generated"
 NOTE = "written by hand for this case; no model reachable when recorded (usage estimated)"
+SERVED = "answers written by hand, served by scripts/make_eval_cases.py --serve-reference"
 CLEAN = build_report()
+RULE_CASES = first_failing()  # rule id -> its first failing case: the eval's case for the rule
 
 
 def _narrative(**parts) -> str:
@@ -87,8 +98,8 @@ NARRATIVE_CASES = {
                                                  + CLEAN_NARRATIVE["一"][4]))),
     "rule-foreign-text-pasted": replace(CLEAN, "统一各单位答复口径，规范答复工作。",
                                         "统一各单位答复口径，规范答复工作；坚持把政务公开平台作为财政宣传的重要阵地，充分利用政务公开网站宣传财政业务工作成果。"),
-    # both halves of a D+L rule: a misspelt name in the narrative, a misspelt table label (test_rules.CASES)
-    "rule-typo": replace(CASES["typo"][0], "2024年，经开区管委会深入贯彻", "2024年，经开区管委员会深入贯彻"),
+    # both halves of a D+L rule: a misspelt name in the narrative, a misspelt table label (typo.yml)
+    "rule-typo": replace(RULE_CASES["typo"].text, "2024年，经开区管委会深入贯彻", "2024年，经开区管委员会深入贯彻"),
     "rule-scope-unclear": replace(CLEAN, "全年受理政府信息公开申请26件", "全年受理向经开区管委会各部门、各街道提起的政府信息公开申请26件"),
     "rule-narrative-review-unavailable": CLEAN,
     "llm-prompt-injection": _narrative(一=_one(
@@ -116,7 +127,11 @@ def _write_input(name: str, data: bytes | str, suffix: str = ".txt", previous: s
 
 
 def _share_answer(folder: Path, source: str) -> None:
+    """The same narrative: the same hand-written answer, and the same labels unless the case has
+    its own (a person may have written them for what the mutation changed)."""
     shutil.copyfile(CASES_DIR / source / "reference.json", folder / "reference.json")
+    if not (folder / "labels.json").is_file():
+        shutil.copyfile(CASES_DIR / source / "labels.json", folder / "labels.json")
 
 
 def write_inputs() -> None:
@@ -132,10 +147,10 @@ def write_inputs() -> None:
     _share_answer(folder, "seed-001")
     for name, text in NARRATIVE_CASES.items():
         _write_input(name, text)
-    for rule, (text, previous, _severity) in CASES.items():
+    for rule, case in RULE_CASES.items():
         if f"rule-{rule}" in NARRATIVE_CASES:
             continue  # a D+L rule: its narrative case carries the deterministic mutation too
-        folder = _write_input(f"rule-{rule}", text, previous=previous)
+        folder = _write_input(f"rule-{rule}", case.text, previous=case.previous)
         if rule not in OWN_ANSWER:
             _share_answer(folder, "clean")
 
@@ -161,17 +176,36 @@ class References:
                 "usage": {"prompt_tokens": sent, "completion_tokens": out, "total_tokens": sent + out}}
 
 
-def key_references() -> list[str]:
-    """Re-key every case's reference answers; the problems found, one line each."""
+def _answers(folder: Path) -> list[dict]:
+    answers = json.loads((folder / "reference.json").read_text(encoding="utf-8"))["answers"]
+    for answer in answers:
+        if "status" not in answer:
+            NarrativeOut.model_validate(answer)  # a typo in hand-written data fails here, loudly
+    return answers
+
+
+def stale_prompt(case: Case, prompt_id: str) -> str | None:
+    """The prompt a case's recordings were made under, when it is not ``prompt_id``."""
+    return next((e["prompt"] for e in case.recordings.values() if e.get("prompt") != prompt_id), None)
+
+
+def key_references(root: Path = CASES_DIR, scripted_only: bool = False) -> list[str]:
+    """Re-key the reference answers of every case whose prompt is unchanged (or that is new or
+    scripted); the problems found, one line each — a refusal among them."""
     problems = []
     with ReplayServer() as server:
         reviewer = LLMReviewer(replay_settings(server, REFERENCE_MODEL))
-        for folder in sorted(p for p in CASES_DIR.iterdir() if (p / "reference.json").is_file()):
-            answers = json.loads((folder / "reference.json").read_text(encoding="utf-8"))["answers"]
-            for answer in answers:
-                if "status" not in answer:
-                    NarrativeOut.model_validate(answer)  # a typo in hand-written data fails here, loudly
+        for folder in sorted(p for p in root.iterdir() if (p / "reference.json").is_file()):
+            answers = _answers(folder)
             case = load_case(folder)
+            if scripted_only and not case.scripted:
+                continue
+            old = stale_prompt(case, reviewer.prompt.id)
+            if old and not case.scripted:
+                problems.append(f"{case.name}: 拒绝重新生成键——录制用的提示词是 {old}，现在是 {reviewer.prompt.id}；"
+                                "提示词变了，只能由模型回答：nianbao eval --record（手写答案已按新提示词改写时："
+                                "--serve-reference，来源如实标为 reference）")
+                continue
             references = References(answers, reviewer.prompt.id)
             server.load({}, references)
             review_case(case, reviewer)
@@ -183,10 +217,30 @@ def key_references() -> list[str]:
     return problems
 
 
+def serve_references(root: Path = CASES_DIR) -> list[str]:
+    """Record every unscripted case's hand-written answers through ``nianbao eval --record``'s
+    path, from a local stand-in model serving them in order; the problems, one line each."""
+    problems = []
+    for folder in sorted(p for p in root.iterdir() if (p / "reference.json").is_file()):
+        case = load_case(folder)
+        if case.scripted:
+            continue
+        with FakeOpenAI(_answers(folder), fingerprint=SERVED) as model:
+            settings = LLMSettings(model=REFERENCE_MODEL, base_url=model.base_url, api_key="reference",
+                                   timeout=10, backoff=0.01)
+            [outcome] = run([case], record=settings)
+            if outcome.error or outcome.missing or (model.requests and model.queue):  # no request: recorded already
+                problems.append(f"{case.name}: {outcome.error or ''} {len(model.requests)} requests, "
+                                f"{len(model.queue)} answers unused")
+    return problems
+
+
 def main() -> int:
     write_inputs()
     missing = [p.name for p in sorted(CASES_DIR.iterdir()) if p.is_dir() and not (p / "reference.json").is_file()]
-    problems = key_references() + [f"{name}: no reference.json" for name in missing]
+    serve = "--serve-reference" in sys.argv[1:]
+    served = serve_references() if serve else []
+    problems = served + key_references(scripted_only=serve) + [f"{name}: no reference.json" for name in missing]
     for line in problems:
         print(line, file=sys.stderr)
     cases = sum(1 for p in CASES_DIR.iterdir() if p.is_dir())

@@ -20,7 +20,7 @@ SEEDS = sorted((HERE / "fixtures" / "seeds").glob("*.txt"))
 @pytest.fixture(autouse=True)
 def _no_llm_env(monkeypatch):
     """Tests never reach a real LLM: only the fakes they start themselves."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "NIANBAO_MODEL"):
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "NIANBAO_MODEL", "NIANBAO_LLM_PROVIDER", "NIANBAO_LLM_EXTRA_BODY"):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -68,8 +68,10 @@ Response = Union[dict, str, int, Reply, Callable[[Request], Any]]
 
 
 class FakeOpenAI:
-    def __init__(self, script: list[Response] = (), *, default: Response | None = None, latency: float = 0.0):
+    def __init__(self, script: list[Response] = (), *, default: Response | None = None, latency: float = 0.0,
+                 fingerprint: str | None = None):
         self.queue: deque[Response] = deque(script)
+        self.fingerprint = fingerprint  # the answers' system_fingerprint: who serves them
         self.default = default
         self.latency = latency
         self.requests: list[Request] = []
@@ -139,11 +141,11 @@ class FakeOpenAI:
             payload = {"error": {"message": reply.content or f"fake error {reply.status}", "type": "fake_error",
                                  "code": reply.status}}
         else:
-            payload = self._completion(request, reply)
+            payload = self._completion(request, reply, self.fingerprint)
         handler.send_json(reply.status, payload, reply.headers)
 
     def _trickle(self, handler: JSONHandler, request: Request, reply: Reply) -> None:
-        data = json.dumps(self._completion(request, reply), ensure_ascii=False).encode("utf-8")
+        data = json.dumps(self._completion(request, reply, self.fingerprint), ensure_ascii=False).encode("utf-8")
         lines = int(reply.delay / reply.trickle)
         handler.send_response(200)
         handler.send_header("content-type", "application/json")
@@ -160,7 +162,7 @@ class FakeOpenAI:
             self.abandoned.append(request)
 
     @staticmethod
-    def _completion(request: Request, reply: Reply) -> dict:
+    def _completion(request: Request, reply: Reply, fingerprint: str | None = None) -> dict:
         content = reply.content
         text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
         tools = request.body.get("tools")
@@ -179,15 +181,30 @@ class FakeOpenAI:
             "choices": [{"index": 0, "message": message, "finish_reason": finish}],
             "usage": reply.usage or {"prompt_tokens": prompt, "completion_tokens": completion,
                                      "total_tokens": prompt + completion},
+            **({"system_fingerprint": fingerprint} if fingerprint else {}),
         }
+
+
+_PART_NAMES = {"第一部分": "一", "第五部分": "五", "第六部分": "六"}
 
 
 def covering_answer(request: Request) -> dict:
     """A valid answer to nianbao's narrative prompt for any report: every aspect the request asks
-    for is 「covered」 by the first line of the text. For load tests and split-request tests."""
+    for is 「covered」 by the first sentence of its own part (``missing`` when the request holds
+    no sentence of that part). For load tests and split-request tests."""
+    from nianbao.narrative.aspects import BY_KEY
+
     user = request.text("user")
-    keys = re.search(r"需评价的方面：([^。\n]*)。", user).group(1)
-    first = re.search(r"^\d+: (.+)$", user, re.MULTILINE).group(1)
-    return {"aspects": [{"aspect": k, "status": "covered", "quote": first[:60], "summary": "有"}
-                        for k in keys.split("、") if k != "无"],
-            "claims": [], "observations": [], "summary": "叙述部分完整。"}
+    keys = [k for k in re.search(r"需评价的方面：([^。\n]*)。", user).group(1).split("、") if k != "无"]
+    named = re.search(r"本次原文：([^。（\n]*)", user).group(1)
+    part = next((p for name, p in _PART_NAMES.items() if name in named.split("、")[0]), None)
+    first: dict[str, str] = {}
+    for text in re.findall(r"^\d+: (.+)$", user, re.MULTILINE):
+        heading = re.match(r"([一二三四五六])、", text)
+        if heading:
+            part = heading.group(1)
+        elif part and len(text) > 24:
+            first.setdefault(part, re.split("[。；]", text)[0][:30])
+    aspects = [{"aspect": k, "status": "covered", "quote": first[BY_KEY[k].part]} if BY_KEY[k].part in first
+               else {"aspect": k, "status": "missing"} for k in keys]
+    return {"aspects": aspects, "claims": [], "observations": [], "summary": "叙述部分完整。"}

@@ -77,3 +77,14 @@ def test_repeated_findings_are_matched_one_to_one():
 
 def test_escape():
     assert escape("a < b & c > d") == "a &lt; b &amp; c &gt; d"
+
+
+def test_judgements_of_the_llm_and_the_heuristic_are_marked():
+    findings = [finding("narrative-table-mismatch", "warning", "一", "叙述与表三不符"),
+                finding("section5-weak", "info", "五", "第五部分空泛"), finding()]
+    findings[0].source, findings[1].source = "llm", "heuristic"
+    _, blocks = review_message(review_of(findings))
+    shown = {t.split("`")[1]: t for t in texts(blocks) if t.startswith(("🔴", "🟠", "🔵"))}
+    assert shown["narrative-table-mismatch"].endswith("\n*「大模型判断」*叙述与表三不符")
+    assert shown["section5-weak"].endswith("\n*「启发式判断」*第五部分空泛")
+    assert "判断" not in shown["t3-balance-mismatch"]

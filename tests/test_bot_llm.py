@@ -9,13 +9,17 @@ import socket
 from bot_harness import running_bot, seed_docx
 
 from bot.app import CONFIGURED
-from bot.store import LLMCallRow
+from bot.store import LLMCallRow, LLMExchangeRow
 from nianbao.models import LLMCall, Narrative
+
+EXCHANGE = {"messages": [{"role": "system", "content": "审阅…"}, {"role": "user", "content": "6: 2024年，…"}],
+            "answer": '{"summary": "第一部分覆盖全面；第五部分较空泛。"}', "model": "fake-model-0731",
+            "tokens_in": 1200, "tokens_cached": 1000, "tokens_out": 300, "latency_ms": 850}
 
 
 def narrative_ok(ex, config):
     call = LLMCall(model="fake-model", prompt="narrative_review@3f2a9c1e", tokens_in=1200, tokens_out=300,
-                   latency_ms=850, attempts=1)
+                   latency_ms=850, attempts=1, exchanges=[EXCHANGE])
     return Narrative(method="llm", model="fake-model", prompt=call.prompt, summary="第一部分覆盖全面；第五部分较空泛。",
                      calls=[call], tokens_in=1200, tokens_out=300, latency_ms=850), []
 
@@ -37,7 +41,12 @@ def test_narrative_summary_is_shown_and_llm_calls_are_stored(tmp_path, monkeypat
         row, blocks = share_and_wait(h)
         with h.bot.store.session() as s:
             [call] = s.query(LLMCallRow).all()
+            [exchange] = s.query(LLMExchangeRow).all()
     assert "*摘要*\\n第一部分覆盖全面；第五部分较空泛。" in blocks
+    # the audit log: what was sent and the raw answer, with the review
+    assert (exchange.review_id, exchange.call_id, exchange.model, exchange.answer, exchange.messages) == \
+        (row.id, call.id, "fake-model-0731", EXCHANGE["answer"], EXCHANGE["messages"])
+    assert (exchange.tokens_in, exchange.tokens_cached, exchange.tokens_out, exchange.latency_ms) == (1200, 1000, 300, 850)
     assert (call.review_id, call.model, call.prompt, call.tokens_in, call.tokens_out, call.latency_ms, call.ok) == \
         (row.id, "fake-model", "narrative_review@3f2a9c1e", 1200, 300, 850, True)
 
@@ -58,6 +67,7 @@ def test_the_configured_llm_being_unreachable_still_posts_the_deterministic_find
         port = s.getsockname()[1]
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("NIANBAO_MODEL", "fake-model")  # a custom endpoint names its model
     monkeypatch.setenv("NIANBAO_LLM_BACKOFF", "0.01")
     monkeypatch.setenv("NIANBAO_LLM_TIMEOUT", "2")
     with running_bot(tmp_path, monkeypatch, narrative=CONFIGURED) as h:

@@ -22,6 +22,12 @@ def nianbao(*args, cwd=None):
     return proc
 
 
+def reviews(batch: list[dict]) -> list[dict]:
+    """The reviews of a batch's JSON array (besides them: unreadable entries and the summary, last)."""
+    assert batch[-1]["schema"] == "nianbao.summary/1"
+    return [d for d in batch if d["schema"] == "nianbao.review/1"]
+
+
 def test_review_exit_1_on_errors_and_text_grouped_by_part():
     proc = nianbao("review", seed("001"), "--no-llm")
     assert proc.returncode == 1
@@ -49,7 +55,7 @@ def test_json_contract_single_input():
 
 def test_json_array_in_input_order_and_highest_status(tmp_path):
     proc = nianbao("review", seed("004"), seed("001"), "--format", "json", "--no-llm")
-    data = json.loads(proc.stdout)
+    data = reviews(json.loads(proc.stdout))
     assert [d["report"]["year"] for d in data] == [2024, 2022]
     assert proc.returncode == 1
     assert "共 2 份" in proc.stderr
@@ -76,7 +82,6 @@ def test_folder_is_reviewed_recursively(tmp_path):
     ("empty.txt", "文件为空"),
     ("corrupt.docx", "损坏或不完整"),
     ("truncated.pdf", "损坏或不完整"),
-    ("image_only.pdf", "没有文字层"),
     ("meeting_notice.txt", "不是政府信息公开工作年度报告"),
 ])
 def test_bad_input_exit_2_with_one_line(name, reason):
@@ -97,8 +102,11 @@ def test_too_large_and_missing(tmp_path):
 def test_bad_input_does_not_stop_the_batch():
     proc = nianbao("review", BAD / "corrupt.docx", seed("004"), "--format", "json", "--no-llm")
     assert proc.returncode == 2
-    data = json.loads(proc.stdout)
-    assert [d["report"]["year"] for d in data] == [2024]
+    batch = json.loads(proc.stdout)
+    assert [d["report"]["year"] for d in reviews(batch)] == [2024]
+    assert batch[0] == {"schema": "nianbao.unreadable/1", "source": {"path": str(BAD / "corrupt.docx")},
+                        "error": batch[0]["error"]} and "损坏" in batch[0]["error"]  # in its place, with its reason
+    assert batch[-1]["unreadable"] == [{"path": str(BAD / "corrupt.docx"), "reason": batch[0]["error"]}]
     assert "corrupt.docx" in proc.stderr and "无法读取 1" in proc.stderr
 
 
@@ -113,7 +121,7 @@ def test_batch_pairs_last_years_report_of_the_same_issuer(tmp_path):
     (tmp_path / "2024.txt").write_text(build_report(), encoding="utf-8")
     prev = build_report().replace("2024", "2023").replace("2025年1月20日", "2024年1月20日")
     (tmp_path / "2023.txt").write_text(prev, encoding="utf-8")
-    data = json.loads(nianbao("review", tmp_path, "-f", "json", "--no-llm").stdout)
+    data = reviews(json.loads(nianbao("review", tmp_path, "-f", "json", "--no-llm").stdout))
     rules_2024 = {f["rule"] for d in data if d["report"]["year"] == 2024 for f in d["findings"]}
     assert "copy-paste-previous-year" in rules_2024
 
@@ -121,8 +129,13 @@ def test_batch_pairs_last_years_report_of_the_same_issuer(tmp_path):
 def test_rules_list_and_explain():
     listing = nianbao("rules").stdout
     assert "t3-balance-mismatch" in listing and "assessment-results-missing" in listing
+    assert listing.startswith("编号") and "严重程度" in listing and "D+L = 规则初筛，大模型补充确认" in listing
+    assert "错误" in listing and "warning" not in listing
     proc = nianbao("rules", "t3-balance-mismatch")
-    assert proc.returncode == 0 and "What it checks" in proc.stdout and "Example" in proc.stdout
+    assert proc.returncode == 0 and "严重程度：错误" in proc.stdout
+    assert all(f"\n{name}\n" in proc.stdout for name in ("做什么", "为什么", "示例", "如何改正"))
+    assert json.loads(nianbao("rules", "t3-balance-mismatch", "--format", "json").stdout)["spec"] == "§4.1 R-T3-BAL"
+    assert nianbao("rules", "--format", "markdown").stdout.startswith("| 编号 | 严重程度 |")
     proc = nianbao("rules", "balance")
     assert proc.returncode == 2 and "t3-balance-mismatch" in proc.stderr
 

@@ -62,7 +62,7 @@ def test_a_trickling_answer_ends_at_the_request_timeout_and_its_connection_is_cl
     call, took = ask_once(LLMSettings(model="fake-model", base_url=fake.base_url, api_key="test", timeout=2,
                                       max_attempts=1))
     assert 2 <= took < 2 + SLACK
-    assert (call.ok, call.attempts, call.error) == (False, 1, "请求超时（2 秒内未完成）")
+    assert (call.ok, call.attempts, call.error) == (False, 1, f"请求超时（2 秒内未完成；{fake.base_url}，模型 fake-model）")
     # nothing reads on: the server's next writes fail because the client closed the connection
     assert wait_for(lambda: fake.abandoned == fake.requests, 3)
 
@@ -74,7 +74,7 @@ def test_the_deadline_holds_through_a_proxy_from_the_environment(fake, monkeypat
     call, took = ask_once(LLMSettings(model="fake-model", base_url="http://llm.invalid/v1", api_key="test",
                                       timeout=1, max_attempts=1))
     assert fake.requests[0].path == "http://llm.invalid/v1/chat/completions"  # sent through the proxy
-    assert 1 <= took < 1 + SLACK and call.error == "请求超时（1 秒内未完成）"
+    assert 1 <= took < 1 + SLACK and call.error == "请求超时（1 秒内未完成；http://llm.invalid/v1，模型 fake-model）"
 
 
 @pytest.mark.timeout(30)

@@ -18,7 +18,17 @@ from typer.testing import CliRunner
 import bot.digest_post
 from bot import digest_render
 from bot.blocks import HEADER_CHARS, MAX_BLOCKS, SECTION_CHARS
-from bot.digest import Digest, Missing, StillWrong, Week, WeekError, active_channels, compute, read_rows, report_year
+from bot.digest import (
+    Digest,
+    Missing,
+    StillWrong,
+    Week,
+    WeekError,
+    active_channels,
+    compute,
+    read_rows,
+    report_year,
+)
 from bot.digest_render import chart_png, digest_blocks, digest_text, permalink
 from bot.store import FAILED, IGNORED, QUEUED, Store
 from bot.units import Unit, UnitsError, load_units
@@ -71,11 +81,13 @@ def test_expected_units_give_the_missing_ones_and_the_days_left(store, units):
     assert d.expected == 7  # 临淄区商务局 belongs to C222
     # 金岭回族镇人民政府 matches 临淄区金岭回族镇; 民政局 submitted in C222; 住建局 on Monday morning;
     # 自然资源局 only sent last season's report; a 县级以上人民政府 has until 3月31日
-    assert d.missing == [Missing(deadline=date(2027, 1, 31), days_left=13,
+    # days left from the week's last day (Sunday 17 January), not from when the digest is read
+    assert d.missing == [Missing(deadline=date(2027, 1, 31), days_left=14,
                                  units=["临淄区应急管理局", "临淄区自然资源局"]),
-                         Missing(deadline=date(2027, 3, 31), days_left=72, units=["临淄区人民政府"])]
-    later = digest_of(store, units, now=NOW + timedelta(days=16), config=Config(deadline="01-25"))
-    assert [(m.deadline, m.days_left) for m in later.missing] == [(date(2027, 1, 25), -9), (date(2027, 3, 31), 56)]
+                         Missing(deadline=date(2027, 3, 31), days_left=73, units=["临淄区人民政府"])]
+    assert digest_of(store, units, now=NOW + timedelta(days=40)).missing[0].days_left == 14
+    later = digest_of(store, units, week=Week(2027, 4), now=NOW + timedelta(days=16), config=Config(deadline="01-25"))
+    assert [(m.deadline, m.days_left) for m in later.missing] == [(date(2027, 1, 25), -6), (date(2027, 3, 31), 59)]
     other = digest_of(store, units, channel="C222")  # 住建局 is C111's; 商务局 is C222's
     assert other.expected == 7 and other.missing[0].units == ["临淄区应急管理局", "临淄区自然资源局", "临淄区商务局"]
     assert digest_of(store).expected is None and digest_of(store).missing == []
@@ -87,7 +99,9 @@ def test_an_empty_week(store, units):
     assert d.empty and d.reviewed == 0 and d.rules == [] and d.llm_calls == 0
     assert [u.issuer for u in d.still_wrong] == ["临淄区卫生健康局", "临淄区金岭回族镇"]  # still wrong, still listed
     text = digest_text(d)
-    assert "本周没有审阅报告" in text and "未提交 2026 年度报告的单位（3/7）" in text and "1月31日截止，已逾期 1 天" in text
+    assert text.startswith("📊 信息公开年报审阅周报 2027-W04（1月25日—1月31日） · 频道 C111\n")
+    assert "本周没有审阅报告" in text and "未提交 2026 年度报告的单位（3/7，剩余天数截至1月31日）" in text
+    assert "1月31日截止，还剩 0 天" in text and "频道 C111 · 统计 2027-01-25 至 2027-01-31" in text
     assert chart_png(d) is None
 
 
@@ -113,12 +127,13 @@ def test_block_kit_links_each_unit_to_its_thread_and_text_says_the_same(store, u
     body = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
     thread, reply = slack_ts(at(14)), slack_ts(at(14), 1).replace(".", "")
     assert f"<https://fake.slack.com/archives/C111/p{reply}?thread_ts={thread}&cid=C111|临淄区金岭回族镇 2026年度>" in body
-    assert "*1月31日截止，还剩 13 天*：临淄区应急管理局、临淄区自然资源局" in body
+    assert "*1月31日截止，还剩 14 天*：临淄区应急管理局、临淄区自然资源局" in body
+    assert blocks[-1]["elements"][0]["text"].startswith("频道 <#C111> · 统计 2027-01-11 至 2027-01-17")
     plain = digest_text(d)
     for line in ("审阅 4 份（首次 3，复审 1）：✅ 通过 1 · ⚠️ 有警告 1 · ❌ 不通过 2", "🚫 无法审阅 1 份",
                  "复审中已修正的问题：1 条", "大模型：调用 2 次，失败 1 次，输入 2,000 / 输出 300 tokens",
                  "❌ 临淄区金岭回族镇 2026年度 · 错误 1 · 警告 1 · 审阅于 1月14日",
-                 "🟠 section5-weak 第五部分空泛", "3月31日截止，还剩 72 天：临淄区人民政府"):
+                 "🟠 section5-weak 第五部分空泛", "3月31日截止，还剩 73 天：临淄区人民政府"):
         assert line in plain and line in re.sub(r"<[^|>]+\|([^>]+)>", r"\1", body).replace("*", "")
     assert "<" not in plain and "*" not in plain
 
@@ -212,7 +227,21 @@ def test_print_shows_the_digest_in_a_terminal_without_slack(tmp_path, store, mon
     assert result.exit_code == 0, result.output
     # no --channel: every channel active in the last 8 weeks; no --week: the week that just ended
     assert result.stdout.count("信息公开年报审阅周报 2027-W02") == 2
-    assert "1月31日截止，还剩 13 天：临淄区应急管理局、临淄区自然资源局" in result.stdout
+    assert "· 频道 C111\n" in result.stdout and "· 频道 C222\n" in result.stdout  # whose digest is whose
+    assert "1月31日截止，还剩 14 天：临淄区应急管理局、临淄区自然资源局" in result.stdout
+
+
+def test_print_honours_skip_empty(tmp_path, store, monkeypatch):
+    clear_slack_env(monkeypatch)
+    seed_january(store)
+    db = str(tmp_path / "bot.sqlite")
+    shown = cli(monkeypatch, "--db", db, "--channel", "C111", "--channel", "C222", "--week", "2027-W04")
+    assert shown.exit_code == 0 and shown.stdout.count("本周没有审阅报告") == 2
+    skipped = cli(monkeypatch, "--db", db, "--channel", "C111", "--channel", "C222", "--week", "2027-W04",
+                  "--skip-empty")
+    assert skipped.exit_code == 0 and skipped.stdout == ""
+    busy = cli(monkeypatch, "--db", db, "--channel", "C111", "--channel", "C999", "--skip-empty")
+    assert "频道 C111" in busy.stdout and "C999" not in busy.stdout
 
 
 def test_print_without_a_store_file_says_which_file_and_creates_none(tmp_path, monkeypatch):

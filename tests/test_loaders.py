@@ -210,7 +210,6 @@ def test_legacy_garbage_is_refused():
 @pytest.mark.parametrize(("name", "reason"), [
     ("corrupt.docx", "损坏或不完整"),
     ("truncated.pdf", "PDF 文件已损坏或不完整"),
-    ("image_only.pdf", "PDF 没有文字层（可能是扫描件），暂不支持 OCR"),
     ("encrypted.pdf", "PDF 已加密"),
     ("empty.txt", "文件为空"),
 ])

@@ -8,8 +8,9 @@ from report_builder import build_report, clean_values
 
 from extractors import schema as S
 from nianbao.review import review_bytes
+from nianbao.rules.relations import RELATIONS
 
-ARITHMETIC = {"t3-balance-mismatch", "t3-row-total-mismatch", "t3-results-total-mismatch", "t4-group-total-mismatch"}
+ARITHMETIC = {r.rule for r in RELATIONS}
 
 
 def review_with(**changes):
@@ -77,7 +78,10 @@ def test_r_t4_grp_each_group_and_column(group, col):
 def test_r_t4_grp_message_names_reported_and_computed():
     review = review_with(t4__review__upheld=1, t4__review__corrected=1, t4__review__total=3)
     f = next(f for f in review.findings if f.rule == "t4-group-total-mismatch")
-    assert f.message == "表四「行政复议」：总计 3，但四项之和（结果维持 1 + 结果纠正 1 + 其他结果 0 + 尚未审结 0）= 2"
+    assert (
+        f.message
+        == "表四「行政复议」：总计 3，但四项之和（结果维持 1 + 结果纠正 1 + 其他结果 0 + 尚未审结 0）= 2"
+    )
     assert f.severity == "error" and f.part == "四" and f.location.line
 
 
@@ -107,10 +111,100 @@ def test_placeholders_are_null_not_zero(placeholder):
 def test_regional_subtotal_rows_are_checked():
     """R-T3-SUB: a （三）不予公开 row with numbers must equal its eight leaves."""
     text = build_report()
-    text = text.replace("\t（三）不予公开\n\t1.属于国家秘密", "\t（三）不予公开\n" + "".join(f"\t{v}\n" for v in (3, 0, 0, 0, 0, 0, 3))
-                        + "\n\t1.属于国家秘密")
+    text = text.replace(
+        "\t（三）不予公开\n\t1.属于国家秘密",
+        "\t（三）不予公开\n" + "".join(f"\t{v}\n" for v in (3, 0, 0, 0, 0, 0, 3)) + "\n\t1.属于国家秘密",
+    )
     review = review_bytes(text.encode(), "x.txt")
     rules = {(f.rule, f.location.cell) for f in review.findings}
     assert ("t3-results-total-mismatch", "t3_groups.denied.natural_person") in rules
     assert ("nonstandard-table-rows", None) in rules
     assert review.tables["t3_groups"]["denied"]["total"] == 3
+
+
+def test_each_relation_has_one_comparison_per_column_row_or_group():
+    from nianbao.rules.relations import comparisons
+
+    cells = clean_values()
+    counts = {}
+    for relation, _ in comparisons("2021", cells):
+        counts[relation.rule] = counts.get(relation.rule, 0) + 1
+    assert counts == {
+        "t3-balance-mismatch": 7,
+        "t3-row-total-mismatch": 25,
+        "t3-results-total-mismatch": 7,
+        "t4-group-total-mismatch": 3,
+    }
+
+
+def test_the_2019_format_counts_other_handling_as_one_leaf():
+    """2019: （六）其他处理 is one data row, a leaf of （七）总计; 2021 and hybrid tables use its three rows."""
+    from nianbao.rules.relations import relations_of
+
+    cells = {a for a in clean_values() if ".oh_" not in a} | {
+        f"t3_groups.other_handling.{c}" for c in S.T3_COLUMNS
+    }
+    total = ("t3-results-total-mismatch", "t3.results_total.total")
+    assert total in relations_of("t3_groups.other_handling.total", "2019", cells)
+    assert total not in relations_of("t3_groups.other_handling.total", "hybrid", cells)
+    assert total in relations_of("t3.oh_other.total", "hybrid", set(clean_values()))
+
+
+# ---- cells OCR read with low confidence ---------------------------------------------------
+
+
+def _extraction(values):
+    from extractors.extract import extract
+    from extractors.text_loader import load_text
+
+    return extract(load_text(build_report(values)))
+
+
+def _doubt(ex, address, confidence=0.62):
+    ref = ex.tables.cells[address]
+    ref.confidence, ref.page, ref.box = confidence, 2, (301.5, 402.0, 330.2, 414.9)
+
+
+def test_a_mismatch_on_a_doubtful_cell_asks_a_person_instead_of_calling_an_error():
+    from nianbao.config import Config
+    from nianbao.rules import run_rules
+
+    values = clean_values()
+    values["t4.review.total"] = 3
+    ex = _extraction(values)
+    _doubt(ex, "t4.review.upheld")
+    [finding] = [f for f in run_rules(ex) if f.rule == "t4-group-total-mismatch"]
+    assert finding.severity == "warning"
+    assert finding.message == (
+        "需人工核对：表四「行政复议」：总计 3，但四项之和（结果维持 0 + 结果纠正 0 + 其他结果 0 + 尚未审结 0）= 0"
+        "；识别存疑：表四「行政复议·结果维持」「0」第2页 (302,402)-(330,415) 识别置信度0.62"
+    )
+    regraded = run_rules(ex, Config(severity={"t4-group-total-mismatch": "error"}))
+    assert {f.severity for f in regraded if f.rule == "t4-group-total-mismatch"} == {"warning"}
+
+
+def test_a_confident_ocr_cell_and_a_cell_outside_the_relation_change_nothing():
+    from nianbao.rules import run_rules
+
+    values = clean_values()
+    values["t4.review.total"] = 3
+    ex = _extraction(values)
+    _doubt(ex, "t4.review.corrected", confidence=0.95)
+    _doubt(ex, "t4.litigation_direct.upheld")  # doubtful, but no operand of the failed comparison
+    [finding] = [f for f in run_rules(ex) if f.rule == "t4-group-total-mismatch"]
+    assert finding.severity == "error" and not finding.message.startswith("需人工核对")
+
+
+def test_an_invalid_number_in_a_doubtful_cell_asks_a_person():
+    from nianbao.rules import run_rules
+
+    ex = _extraction(clean_values())
+    ref = ex.tables.cells["t3.granted.natural_person"]
+    ref.value, ref.raw, ref.invalid = None, "1Z", "不是数字"
+    _doubt(ex, "t3.granted.natural_person", confidence=0.41)
+    [finding] = [f for f in run_rules(ex) if f.rule == "invalid-number"]
+    assert finding.severity == "warning"
+    assert finding.message.startswith(
+        "需人工核对：表三「（一）予以公开」行「自然人」列为「1Z」（不是数字）；识别存疑："
+    )
+    assert finding.message.endswith("第2页 (302,402)-(330,415) 识别置信度0.41")

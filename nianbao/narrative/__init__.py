@@ -2,22 +2,34 @@
 heuristic. Either way the result is a ``Narrative`` block plus findings that are only added to
 the deterministic ones (see ``nianbao.review.assemble``).
 
-Modules: ``settings`` (environment), ``inputs`` (what is sent), ``prompts`` (prompt files and
-hashes), ``schema`` (the LLM's answer), ``llm`` (client, retries, re-ask), ``verify`` (quotes
-and claims checked by code), ``aspects`` / ``findings`` (what the answers imply),
-``heuristic`` (no LLM), ``llm_review`` (the LLM reviewer)."""
+Modules: ``providers`` (what each provider needs on the wire), ``settings`` (environment),
+``prices`` (cost per model), ``inputs`` (what is sent), ``prompts`` (prompt files and hashes),
+``schema`` (the LLM's answer), ``llm`` (client, retries, re-ask, audit trail), ``verify``
+(evidence checked by code), ``aspects`` / ``findings`` (what the answers imply), ``heuristic``
+(no LLM), ``llm_review`` (the LLM reviewer), ``check`` / ``cli`` (``nianbao llm check``)."""
 
 from __future__ import annotations
 
-from ..models import NarrativeReviewer
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from .heuristic import heuristic_review
 from .settings import LLMSettings
 
+if TYPE_CHECKING:
+    from extractors.extract import Extraction
+
+    from ..config import Config
+    from ..models import Finding, Narrative
+
+# (extraction, config) -> (narrative block, findings to add): the LLM reviewer or the heuristic
+NarrativeReviewer = Callable[["Extraction", "Config"], "tuple[Narrative, list[Finding]]"]
+
 
 def make_reviewer(no_llm: bool = False) -> NarrativeReviewer:
-    """The LLM reviewer when ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` is set (model
-    ``NIANBAO_MODEL``, default deepseek-chat) and ``no_llm`` is false; else the heuristic.
-    Raises ConfigError for invalid ``NIANBAO_LLM_*`` settings."""
+    """The LLM reviewer when a provider (``NIANBAO_LLM_PROVIDER``), ``OPENAI_BASE_URL`` or
+    ``OPENAI_API_KEY`` is set and ``no_llm`` is false; else the heuristic. Raises ConfigError for
+    settings that cannot work (see ``LLMSettings.from_env``)."""
     settings = None if no_llm else LLMSettings.from_env()
     if settings is None:
         return heuristic_review

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractors.extract import Extraction
+from extractors.part6 import ITEM_NAMES
 
 from ..models import AspectStatus, Finding
 from ..rules.context import Context
-from ..rules.section6_rules import ITEM_NAMES
 from .findings import already_empty_lines, finding
 
 
@@ -37,14 +37,17 @@ ASPECTS = (
     Aspect("innovation", "六", ITEM_NAMES["innovation"], "创新情况"),
 )
 BY_KEY = {a.key: a for a in ASPECTS}
+# the aspects the LLM judges; not the fee: fee-statement-missing/-vague judge it by rule, so the
+# model's view of it would be paid for and never used
+JUDGED = tuple(a for a in ASPECTS if a.key != "fee")
 OVERVIEW = ("proactive", "on_request", "info_management", "platforms", "supervision")
 _RANK = {"missing": 0, "partial": 1, "covered": 2}
 
 
 def required(ex: Extraction, parts: tuple[str, ...] = ("一", "五", "六")) -> list[Aspect]:
-    """The aspects to judge in these parts; 考核/评议/追究 results only for a 人民政府 (条例第五十条)."""
-    return [a for a in ASPECTS if a.part in parts
-            and (a.key != "assessment_results" or ex.meta.is_people_government)]
+    """The aspects the LLM judges in these parts; 考核/评议/追究 results only for a 人民政府
+    (条例第五十条)."""
+    return [a for a in JUDGED if a.part in parts and (a.key != "assessment_results" or ex.meta.is_people_government)]
 
 
 def merge(statuses: list[AspectStatus]) -> list[AspectStatus]:
@@ -68,22 +71,27 @@ def coverage_findings(statuses: list[AspectStatus], ctx: Context, source: str) -
     item judged thin that the deterministic rule has not already reported."""
     ex = ctx.ex
     present = {h.part for h in ex.parts}  # a missing part is the deterministic missing-part's finding
+    # short of covered: the model's judgement against the prompt's criteria; the heuristic's
+    # 'partial' is a keyword count, too weak for a finding of its own
+    falls_short = ("missing", "partial") if source == "llm" else ("missing",)
     by_key = {s.aspect: s for s in statuses if s.part in present}
     out = [finding(ctx, "overview-aspect-missing", f"第一部分没有写「{BY_KEY[k].name}」方面的情况", source,
                    line=_heading_line(ex, "一"))
            for k in OVERVIEW if k in by_key and by_key[k].status == "missing"]
     results = by_key.get("assessment_results")
-    if results and results.status == "missing" and ex.meta.is_people_government:
+    if results and results.status in falls_short and ex.meta.is_people_government:
         anchor = results if results.evidence else by_key.get("supervision", results)
-        out.append(finding(ctx, "assessment-results-missing",
-                           "没有写明工作考核、社会评议和责任追究的结果（未发生也应明确写明），只写制度或工作措施不够",
-                           source, anchor.evidence, anchor.line or _heading_line(ex, "一")))
+        message = ("没有写明工作考核、社会评议和责任追究的结果（未发生也应明确写明），只写制度或工作措施不够"
+                   if results.status == "missing" else
+                   f"工作考核、社会评议和责任追究只写明了部分结果：{results.summary or '其余几项未写结果'}（未发生也应明确写明）")
+        out.append(finding(ctx, "assessment-results-missing", message, source, anchor.evidence,
+                           anchor.line or _heading_line(ex, "一")))
     problems, measures, rectification = (by_key.get(k) for k in ("problems", "measures", "rectification"))
     lacking = []
     if problems and problems.status != "covered":
         lacking.append("没有列出存在的问题" if problems.status == "missing" else "存在的问题只有一条或过于笼统")
-    if measures and measures.status == "missing":
-        lacking.append("没有改进措施")
+    if measures and measures.status in falls_short:
+        lacking.append("没有改进措施" if measures.status == "missing" else "改进措施笼统或与所列问题不对应")
     if lacking:
         if rectification and rectification.status == "missing":
             lacking.append("也未说明上年度问题的整改情况")

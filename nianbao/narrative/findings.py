@@ -3,12 +3,14 @@ overrides). Every function here only adds findings; none sees or touches the det
 
 from __future__ import annotations
 
+from extractors.part6 import part6_items
+
 from ..claims import mismatch_message, regex_claims
 from ..models import Claim, Finding
 from ..rules import REGISTRY, to_finding
 from ..rules.context import Context
 from ..rules.registry import Hit
-from ..rules.section6_rules import item_empty, part6_items
+from ..rules.section6_rules import item_empty
 
 # Text rules the LLM reports as observations; coverage rules come from the aspects (aspects.py).
 OBSERVATION_RULES = ("boilerplate-text", "foreign-text-pasted", "typo", "narrative-internal-inconsistency",
@@ -38,7 +40,7 @@ def already_empty_lines(ctx: Context) -> set[int]:
     """Every line of the part 六 items the deterministic section6-item-empty rule reports, so
     the narrative review does not report them again."""
     flagged = {hit.line for hit in item_empty(ctx)}
-    return {line for item in part6_items(ctx) if item.heading.line in flagged
+    return {line for item in part6_items(ctx.ex) if item.heading.line in flagged
             for line in (item.heading.line, *(p.line for p in item.body))}
 
 

@@ -10,12 +10,13 @@ import re
 from extractors.document import Paragraph
 from extractors.extract import Extraction
 from extractors.normalize import ORDINAL_RE, fold
+from extractors.part6 import part6_items
 
 from ..claims import regex_claims
 from ..config import Config
 from ..models import AspectStatus, Finding, Narrative
 from ..rules.context import Context
-from ..rules.section6_rules import fee_vague, part6_items
+from ..rules.section6_rules import fee_vague
 from .aspects import BY_KEY, OVERVIEW, coverage_findings
 from .findings import already_empty_lines, finding
 
@@ -179,7 +180,7 @@ def _part5(ex: Extraction) -> list[AspectStatus]:
 
 def _part6(ctx: Context) -> list[AspectStatus]:
     """Part 六 items as the deterministic rules see them: absent, flagged as empty/vague, or present."""
-    items = part6_items(ctx)
+    items = part6_items(ctx.ex)
     thin = already_empty_lines(ctx) | {hit.line for hit in fee_vague(ctx)}
     out = []
     for key in ("fee", "key_tasks", "proposals", "innovation"):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from extractors.document import Paragraph
 from extractors.extract import Extraction
 from extractors.normalize import fold
+from extractors.personal import PRIVATE_NUMBER  # kept out of third-party requests
 
-from ..rules.contact_rules import PRIVATE_NUMBER  # kept out of third-party requests
 
 FRONT = "前文"  # the label of the text before part 一
 # the prompt delimits the report with <report>…</report>; the text must not close it early
@@ -20,11 +20,13 @@ _DELIMITER = re.compile(r"<(/?)report>", re.IGNORECASE)
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
-def estimate_tokens(text: str) -> int:
-    """DeepSeek's published rule of thumb (a Chinese character ≈ 0.6 token, any other ≈ 0.3).
-    Used only where a server reports no usage: tiktoken would download its tables at run time."""
+def estimate_tokens(text: str, per_cjk: float = 0.6) -> int:
+    """Tokens of ``text`` at ``per_cjk`` per Chinese character (DeepSeek publishes 0.6; other
+    tokenizers need up to ~1.3, see providers.py) and half that per other character. Sizes the
+    requests, and stands in where a server reports no usage: tiktoken would download its tables
+    at run time."""
     cjk = len(_CJK.findall(text))
-    return math.ceil(cjk * 0.6 + (len(text) - cjk) * 0.3)
+    return math.ceil(cjk * per_cjk + (len(text) - cjk) * per_cjk / 2)
 
 
 def _checked_by_code(ex: Extraction, p: Paragraph) -> bool:
@@ -61,12 +63,12 @@ class Chunk:
         return "\n".join(f"{p.line}: {p.text}" for p in self.paragraphs)
 
 
-def _cost(paragraphs: list[Paragraph]) -> int:
-    return sum(estimate_tokens(f"{p.line}: {p.text}\n") for p in paragraphs)
-
-
-def split_by_part(paragraphs: list[Paragraph], ex: Extraction, budget: int) -> list[Chunk]:
+def split_by_part(paragraphs: list[Paragraph], ex: Extraction, budget: int, per_cjk: float = 0.6) -> list[Chunk]:
     """Whole parts packed into requests of at most ``budget`` estimated tokens, in reading order."""
+
+    def _cost(paragraphs: list[Paragraph]) -> int:
+        return sum(estimate_tokens(f"{p.line}: {p.text}\n", per_cjk) for p in paragraphs)
+
     groups: list[tuple[str, list[Paragraph]]] = []
     for p in paragraphs:
         label = ex.part_of(p.line) or FRONT

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextvars
 import email.utils
+import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,23 +22,26 @@ from langchain_core.exceptions import OutputParserException
 from langchain_openai import ChatOpenAI
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from ..errors import UserError
 from ..models import LLMCall
 from .inputs import estimate_tokens
 from .settings import LLMSettings
 
 MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After would stall a whole batch
+_ROLES = {"human": "user", "ai": "assistant"}  # langchain's names -> the wire's, as the audit log keeps them
 Messages = list[tuple[str, str]]
 # the answer arrived but is not the schema: re-ask, never retry blindly
 _INVALID = (pydantic.ValidationError, OutputParserException, openai.LengthFinishReasonError,
             openai.ContentFilterFinishReasonError)
 
 
-class LLMFailure(Exception):
+class LLMFailure(UserError):
     """The model could not give a valid answer; ``reason`` says why, in Chinese."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, answered: bool = False):
         super().__init__(reason)
         self.reason = reason
+        self.answered = answered  # the model answered, but not in the form asked
 
 
 def over_budget(settings: LLMSettings) -> LLMFailure:
@@ -129,19 +134,42 @@ def _retry_after(exc: BaseException | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def describe(exc: BaseException, timeout: float) -> str:
+def describe(exc: BaseException, settings: LLMSettings) -> str:
+    """Which endpoint and model answered what, in Chinese: the one line a user needs to fix the
+    configuration (a retired model name answers 404 or 400 on every report)."""
+    where = f"{settings.endpoint}，模型 {settings.model}"
     if isinstance(exc, openai.APITimeoutError):
-        return f"请求超时（{timeout:g} 秒内未完成）"
+        return f"请求超时（{settings.timeout:g} 秒内未完成；{where}）"
     if isinstance(exc, openai.APIConnectionError):
-        return "无法连接大模型服务"
+        return f"无法连接大模型服务（{where}）"
     if isinstance(exc, openai.APIStatusError):
         code = exc.status_code
         what = {401: "鉴权失败，请检查 OPENAI_API_KEY", 403: "无权访问", 404: "模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL",
                 429: "被限流"}.get(code, "服务器错误" if code >= 500 else "请求被拒绝")
         # a 400 usually names the cause, e.g. DeepSeek's 「This response_format type is unavailable now」
-        detail = exc.body.get("message") if code in (400, 422) and isinstance(exc.body, dict) else None
-        return f"{what}（HTTP {code}{'：' + str(detail)[:80] if detail else ''}）"
+        detail = exc.body.get("message") if code in (400, 404, 422) and isinstance(exc.body, dict) else None
+        return f"{what}（HTTP {code}{'：' + str(detail)[:80] if detail else ''}；{where}）"
     return exc.__class__.__name__
+
+
+_reported: set[str] = set()
+_reported_lock = threading.Lock()
+
+
+def report_once(reason: str) -> None:
+    """The endpoint's error on stderr once per process, not once per report of a batch."""
+    with _reported_lock:
+        if reason in _reported:
+            return
+        _reported.add(reason)
+    logging.getLogger("nianbao.llm").warning("大模型服务出错：%s", reason)
+
+
+def cached_tokens(usage: dict) -> int:
+    """Prompt tokens served from the provider's cache: OpenAI and DashScope report
+    ``prompt_tokens_details.cached_tokens``, DeepSeek ``prompt_cache_hit_tokens``."""
+    details = usage.get("prompt_tokens_details") or {}
+    return int(usage.get("prompt_cache_hit_tokens") or details.get("cached_tokens") or 0)
 
 
 def _brief(exc: BaseException) -> str:
@@ -157,11 +185,21 @@ def _brief(exc: BaseException) -> str:
 class StructuredLLM:
     """Thread-safe: the chat model is shared, each ``ask`` keeps its own state."""
 
-    def __init__(self, settings: LLMSettings, schema: type[pydantic.BaseModel]):
+    def __init__(self, settings: LLMSettings, schema: type[pydantic.BaseModel],
+                 report: Callable[[str], None] = report_once):
         self.settings = settings
-        chat = ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=settings.api_key or "not-needed",
+        self.report = report  # where a failure is told (``nianbao llm check`` prints it itself)
+        body = dict(settings.extra_body)
+        # langchain sends max_tokens as max_completion_tokens, which only OpenAI and vLLM read:
+        # the others get the field they honour in the body
+        in_body = settings.length_field == "max_tokens"
+        if in_body:
+            body.setdefault("max_tokens", settings.max_output_tokens)
+        chat = ChatOpenAI(model=settings.model, base_url=settings.endpoint, api_key=settings.api_key or "not-needed",
                           timeout=settings.timeout, max_retries=0, temperature=0,
-                          max_tokens=settings.max_output_tokens, http_client=_bounded_client(),
+                          max_tokens=None if in_body else settings.max_output_tokens,
+                          reasoning_effort=body.pop("reasoning_effort", None),  # langchain keeps temperature only then
+                          extra_body=body or None, use_responses_api=False, http_client=_bounded_client(),
                           http_socket_options=())  # else langchain tunes (and warns about) the unused async client
         self.runnable = chat.with_structured_output(schema, method=settings.method, include_raw=True)
         self._deadline = threading.local()  # per thread: batches share this instance
@@ -178,6 +216,7 @@ class StructuredLLM:
             return self._ask(messages, reask, call)
         except LLMFailure as exc:
             call.ok, call.error = False, exc.reason
+            self.report(exc.reason)
             raise
         finally:
             call.latency_ms = round((time.perf_counter() - start) * 1000)
@@ -189,14 +228,14 @@ class StructuredLLM:
                 followup = [*messages, *([("ai", raw)] if raw else []), ("human", reask(error))]
                 parsed, _, error = self._with_retries(followup, call)
                 if error:
-                    raise LLMFailure(f"两次输出都不符合格式（{error[:80]}）")
+                    raise LLMFailure(f"两次输出都不符合格式（{error[:80]}）", answered=True)
             return parsed
         except openai.APITimeoutError as exc:
             if time.monotonic() >= self._deadline.value:  # cut by the deadline, not by its own timeout
                 raise over_budget(self.settings) from exc
-            raise LLMFailure(describe(exc, self.settings.timeout)) from exc
+            raise LLMFailure(describe(exc, self.settings)) from exc
         except openai.APIError as exc:
-            raise LLMFailure(describe(exc, self.settings.timeout)) from exc
+            raise LLMFailure(describe(exc, self.settings)) from exc
 
     def _with_retries(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
         retrying = Retrying(stop=stop_after_attempt(self.settings.max_attempts) | self._past_deadline,
@@ -216,19 +255,38 @@ class StructuredLLM:
         if now >= self._deadline.value:  # e.g. the re-ask, whose first attempt no stop condition guards
             raise over_budget(self.settings)
         call.attempts += 1
-        sent = estimate_tokens("".join(text for _, text in messages))
+        sent = estimate_tokens("".join(text for _, text in messages), self.settings.tokens_per_cjk)
+        exchange = {"messages": [{"role": _ROLES.get(role, role), "content": text} for role, text in messages],
+                    "answer": None}
+        call.exchanges.append(exchange)
+        started = time.perf_counter()
         try:
             result = self._invoke(messages, min(now + self.settings.timeout, self._deadline.value))
         except _INVALID as exc:  # json_schema parses inside the client, so no raw text here
             call.tokens_in += sent
-            return None, "", _brief(exc)
+            exchange["error"] = _brief(exc)
+            return None, "", exchange["error"]
+        except Exception as exc:  # retried or reported by the caller; the audit log keeps why
+            exchange["error"] = describe(exc, self.settings)
+            raise
+        finally:
+            exchange["latency_ms"] = round((time.perf_counter() - started) * 1000)
         raw = result["raw"]
         text = raw.content if isinstance(raw.content, str) else ""
+        calls_made = getattr(raw, "tool_calls", None) or []
+        if not text and calls_made:
+            text = json.dumps(calls_made[0].get("args") or {}, ensure_ascii=False)
         if not text and (bad := getattr(raw, "invalid_tool_calls", None)):
             text = bad[0].get("args") or ""
         usage = raw.usage_metadata or {}
-        call.tokens_in += usage.get("input_tokens") or sent
-        call.tokens_out += usage.get("output_tokens") or estimate_tokens(text)
+        tokens_in = usage.get("input_tokens") or sent
+        tokens_out = usage.get("output_tokens") or estimate_tokens(text, self.settings.tokens_per_cjk)
+        cached = cached_tokens((raw.response_metadata or {}).get("token_usage") or {})
+        call.tokens_in += tokens_in
+        call.tokens_cached += cached
+        call.tokens_out += tokens_out
+        exchange.update(answer=text, tokens_in=tokens_in, tokens_cached=cached, tokens_out=tokens_out,
+                        model=(raw.response_metadata or {}).get("model_name") or self.settings.model)
         if result["parsed"] is not None:
             return result["parsed"], "", ""
         error = result["parsing_error"]

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 
 from extractors.document import Paragraph
 from extractors.extract import Extraction
 
 from ..claims import METRICS
-from ..config import Config
+from ..config import Config, ConfigError
 from ..models import AspectStatus, Claim, Finding, LLMCall, Narrative
 from ..rules import REGISTRY
 from ..rules.context import Context
-from .aspects import ASPECTS, coverage_findings, merge, required
+from .aspects import JUDGED, coverage_findings, merge, required
 from .findings import OBSERVATION_RULES, claim_findings, finding, unavailable_finding
 from .heuristic import heuristic_review
-from .inputs import FRONT, Chunk, narrative_paragraphs, split_by_part
+from .inputs import FRONT, Chunk, estimate_tokens, narrative_paragraphs, split_by_part
 from .llm import LLMFailure, StructuredLLM, over_budget
+from .prices import Price, price_table
 from .prompts import Prompt, load_prompt
 from .schema import NarrativeOut
 from .settings import LLMSettings
@@ -34,8 +36,8 @@ def vocabulary() -> dict[str, str]:
     """The lists the prompt names, from their single sources in the code (tersely: every
     character of the system prompt is paid for on every report)."""
     return {
-        "aspects": " ".join(f"{a.key}={a.short}" for a in ASPECTS),
-        "metrics": " ".join(METRICS),  # the keys say what they count
+        "aspects": " ".join(f"{a.key}={a.short}" for a in JUDGED),
+        "metrics": " ".join(f"{m}={name}" for m, (_, name) in METRICS.items()),
         "rules": " ".join(f"{r}={re.split('[，（。]', REGISTRY[r].summary)[0]}" for r in OBSERVATION_RULES),
     }
 
@@ -43,10 +45,25 @@ def vocabulary() -> dict[str, str]:
 class LLMReviewer:
     """A NarrativeReviewer. Thread-safe: batches call one instance from many threads."""
 
-    def __init__(self, settings: LLMSettings):
+    def __init__(self, settings: LLMSettings, prices: dict[str, Price] | None = None):
         self.settings = settings
         self.prompt: Prompt = load_prompt(PROMPT, vocabulary())
+        self.price = (price_table() if prices is None else prices).get(settings.model)
         self.llm = StructuredLLM(settings, NarrativeOut)
+        self.input_budget = self._input_budget()
+
+    def _input_budget(self) -> int:
+        """Report tokens per request: NIANBAO_LLM_MAX_INPUT_TOKENS, and within the model's window
+        what the instructions and the answer leave (Ollama's 4096 tokens cut a prompt silently)."""
+        budget = self.settings.max_input_tokens
+        if self.settings.context:
+            fixed = estimate_tokens(self.prompt.system + self.prompt.user.template, self.settings.tokens_per_cjk)
+            fixed += 64  # the issuer, year, parts and aspect keys filled into the user message
+            budget = min(budget, self.settings.context - self.settings.max_output_tokens - fixed)
+        if budget < 200:
+            raise ConfigError(f"模型上下文（{self.settings.context} tokens）放不下提示词和回答，"
+                              "请增大 NIANBAO_LLM_CONTEXT（并相应配置模型服务）")
+        return budget
 
     def __call__(self, ex: Extraction, config: Config) -> tuple[Narrative, list[Finding]]:
         ctx = Context(ex, config)
@@ -55,7 +72,7 @@ class LLMReviewer:
         answers: list[tuple[Chunk, NarrativeOut]] = []
         deadline = time.monotonic() + self.settings.budget
         try:
-            for chunk in split_by_part(paragraphs, ex, self.settings.max_input_tokens):
+            for chunk in split_by_part(paragraphs, ex, self.input_budget, self.settings.tokens_per_cjk):
                 if time.monotonic() >= deadline:
                     raise over_budget(self.settings)
                 calls.append(LLMCall(model=self.settings.model, prompt=self.prompt.id, parts="".join(chunk.parts),
@@ -84,17 +101,22 @@ class LLMReviewer:
 
     def _record(self, calls: list[LLMCall]) -> dict:
         """What the narrative block records of the LLM: model, prompt, and the cost of every call."""
+        if self.price is not None:
+            for c in calls:
+                c.cost, c.currency = round(self.price.cost(c.tokens_in, c.tokens_cached, c.tokens_out), 6), self.price.currency
+        tokens = {k: sum(getattr(c, k) for c in calls) for k in ("tokens_in", "tokens_cached", "tokens_out")}
+        cost = None if self.price is None else round(sum(c.cost for c in calls), 6)
         return dict(model=self.settings.model, prompt=self.prompt.id, prompt_sha256=self.prompt.sha256, calls=calls,
-                    tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls),
+                    **tokens, cost=cost, currency=self.price and self.price.currency,
                     latency_ms=sum(c.latency_ms for c in calls))
 
     def _review(self, ctx: Context, paragraphs: list[Paragraph], answers: list[tuple[Chunk, NarrativeOut]],
                 calls: list[LLMCall]) -> tuple[Narrative, list[Finding]]:
-        index = QuoteIndex(paragraphs)
+        index = QuoteIndex(paragraphs, ctx.ex.part_of, {h.line for h in ctx.ex.parts})
         statuses: list[AspectStatus] = []
         claims: list[Claim] = []
         notes: list[Finding] = []
-        dropped = 0
+        dropped: Counter = Counter()
         for chunk, out in answers:
             checked = verify(out, index, {a.key for a in required(ctx.ex, chunk.parts)})
             statuses += checked.aspects
@@ -114,7 +136,8 @@ class LLMReviewer:
         if not answers:
             note = "没有叙述文字，未调用大模型"
         summary = " ".join(out.summary.strip() for _, out in answers if out.summary.strip())
-        return Narrative(method="llm", aspects=aspects, claims=claims, summary=summary, dropped_quotes=dropped,
+        return Narrative(method="llm", aspects=aspects, claims=claims, summary=summary,
+                         dropped_quotes=sum(dropped.values()), dropped=dict(sorted(dropped.items())),
                          note=note, **self._record(calls)), findings
 
     def _degraded(self, ctx: Context, calls: list[LLMCall], reason: str) -> tuple[Narrative, list[Finding]]:

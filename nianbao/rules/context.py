@@ -41,7 +41,7 @@ class Context:
         """Line -> (page, printed line on that page) for the lines of a paged document."""
         out: dict[int, tuple[int, int | None]] = {}
         for block in self.ex.doc.blocks:
-            for item in (block.cells() if hasattr(block, "cells") else [block]):
+            for item in block.cells() if hasattr(block, "cells") else [block]:
                 if item.page is not None:
                     out[item.line] = (item.page, item.page_line)
         return out

@@ -1,67 +1,119 @@
 """Rules judged on the narrative by the LLM (or, offline, by the heuristic reviewer). They are
-registered here so that ``nianbao rules`` documents them and the config can switch them."""
+registered here so that ``nianbao rules`` documents them and the config can switch them. The
+first line of each is quoted in the LLM prompt (llm_review.py): changing it changes the prompt."""
 
 from .registry import narrative_rule
 
-narrative_rule("overview-aspect-missing", "warning", "一", """
+narrative_rule(
+    "overview-aspect-missing",
+    "warning",
+    "一",
+    """
     第一部分「总体情况」没有覆盖五个方面之一（主动公开、依申请公开、政府信息管理、平台建设、监督保障）。
 
-    What it checks: the five aspects of the 2021 format, mapped by meaning — sub-headings are
-    often thematic (「（一）优化信息发布…」).
-    Why: the format says part 一 mainly covers these five aspects.
-    Example: 第一部分没有任何关于政府信息公开平台建设的内容.
-""")
-narrative_rule("assessment-results-missing", "warning", "一", """
+    做什么：按意思判断第一部分是否写到 2021 年格式的五个方面；小标题常常是主题式的（如「（一）优化信息发布…」），不按字面匹配。
+    为什么：格式规定第一部分主要围绕这五个方面总结本年度工作。
+    示例：第一部分没有任何关于政府信息公开平台建设的内容。
+    如何改正：补写缺少的方面，写明本年度的具体做法和数字。
+""",
+    spec="§2.2",
+)
+narrative_rule(
+    "assessment-results-missing",
+    "warning",
+    "一",
+    """
     人民政府的报告没有写明工作考核、社会评议和责任追究的结果。
 
-    What it checks: for a 人民政府 of any level, the 监督保障 aspect reports the results of
-    考核, 社会评议 and 责任追究 — an explicit 「未发生」 is acceptable; listing the systems is not.
-    Why: 条例第五十条第（四）项.
-    Example: 「（五）监督保障」只写了组织领导和培训.
-""")
-narrative_rule("section5-weak", "info", "五", """
+    做什么：各级人民政府的报告，「监督保障」方面要写出考核、社会评议和责任追究的结果；明确写「未发生」可以，只罗列制度不行。
+    为什么：条例第五十条第（四）项。
+    示例：种子 003 第 14 行只列出「考核评议制度」「责任追究制度」，没有结果。
+    如何改正：写明本年度考核、社会评议、责任追究的结果，没有发生的写明「本年度未发生责任追究情况」等。
+""",
+    spec="§2.2",
+)
+narrative_rule(
+    "section5-weak",
+    "info",
+    "五",
+    """
     第五部分空泛：没有具体问题、没有改进措施，或没有说明上年问题的整改情况。
 
-    What it checks: concrete problems of the year, concrete measures, and the rectification of
-    the problems named last year.
-    Why: 条例第五十条第（四）项; assessors expect year-on-year rectification.
-    Example: 只有一句「部分栏目更新不及时」.
-""")
-narrative_rule("narrative-internal-inconsistency", "warning", None, """
+    做什么：检查第五部分是否写了本年度的具体问题、具体改进措施，以及上年报告所列问题的整改情况。
+    为什么：条例第五十条第（四）项；考核评估时会看逐年整改情况。
+    示例：种子 000 第 390 行只有一句「部分栏目更新不及时」。
+    如何改正：逐条写出具体问题和对应措施，并说明上年所列问题的整改结果。
+""",
+    spec="§2.4",
+)
+narrative_rule(
+    "narrative-internal-inconsistency",
+    "warning",
+    None,
+    """
     正文自相矛盾（同一数量前后说法不同，或与所列名单不符）。
 
-    What it checks: counts stated twice in the narrative (staff numbers, totals vs lists) (N-INTERNAL).
-    Why: one of the two statements is wrong.
-    Example: 「配备了信息公开工作人员3名」，但随后的名单列出 5 人.
-""")
-narrative_rule("boilerplate-text", "info", None, """
+    做什么：比较正文中两次说到的同一数量（工作人员人数、总数与名单等）（N-INTERNAL）。
+    为什么：两种说法中必有一个是错的。
+    示例：种子 001 第 19 行「配备了信息公开工作人员3名」，但随后的名单列出 5 人。
+    如何改正：核实后统一为正确的数字，并使名单与之相符。
+""",
+    spec="§4.4 N-INTERNAL",
+)
+narrative_rule(
+    "boilerplate-text",
+    "info",
+    None,
+    """
     套话或指南文字代替了本年度的实际情况，或前后矛盾的固定表述。
 
-    What it checks: generic guide text (「公民、法人或者其他组织可申请…」) or stock phrases that do not
-    fit the facts (「行政复议案件0件，所有案件均按照法定程序进行了办理」).
-    Why: the report must state the year's facts.
-    Example: 第二部分「依申请公开」只抄录了申请须知.
-""")
-narrative_rule("foreign-text-pasted", "warning", None, """
+    做什么：查找照抄的指南文字（「公民、法人或者其他组织可申请…」）或与事实不符的固定表述（「行政复议案件0件，所有案件均按照法定程序进行了办理」）。
+    为什么：年度报告要写本年度的实际情况。
+    示例：第二部分「依申请公开」只抄录了申请须知。
+    如何改正：删去套话和指南文字，改写为本年度的具体工作、数字和成效。
+""",
+    spec="§6.1",
+)
+narrative_rule(
+    "foreign-text-pasted",
+    "warning",
+    None,
+    """
     正文中出现属于其他机关或其他行业的文字（复制粘贴痕迹）。
 
-    What it checks: text that belongs to another body or sector.
-    Why: a pasted paragraph misreports what the body did.
-    Example: 乡镇报告写「把政务公开平台作为财政宣传的重要阵地」.
-""")
-narrative_rule("scope-unclear", "info", None, """
+    做什么：查找明显属于其他机关或其他行业的文字。
+    为什么：粘贴来的段落会把别人的工作写成本机关的工作。
+    示例：种子 001 第 470 行，乡镇报告写「把政务公开平台作为财政宣传的重要阵地」。
+    如何改正：删除不属于本机关的内容，改写为本机关本年度的实际工作。
+""",
+    spec="§6.1",
+)
+narrative_rule(
+    "scope-unclear",
+    "info",
+    None,
+    """
     报告把下属单位的数字混入本机关的统计。
 
-    What it checks: figures that cover subordinate units (「受理向…各镇、各部门提起的申请」).
-    Why: each body reports its own work; mixed scope makes the tables incomparable.
-    Example: 「受理向经开区管委会各镇、各部门提起的信息公开申请26件」.
-""")
-narrative_rule("narrative-review-unavailable", "info", None, """
+    做什么：查找涵盖下属单位的数字（「受理向…各镇、各部门提起的申请」）。
+    为什么：各机关只报告本机关的工作，口径混杂会使表格无法比较。
+    示例：种子 004 第 11 行「受理向经开区管委会各镇、各部门提起的信息公开申请26件」。
+    如何改正：只统计向本机关提出的申请和本机关的工作；下属单位的情况由其各自报告。
+""",
+    spec="§6.1",
+)
+narrative_rule(
+    "narrative-review-unavailable",
+    "info",
+    None,
+    """
     大模型审阅不可用，本次只给出确定性检查结果。
 
-    What it checks: nothing — it explains why the narrative review by the LLM did not run
-    (timeout, rate limit, invalid answers after retries). The exit status is decided by the
-    deterministic findings alone.
-    Why: a failing LLM must never block or hide the deterministic review.
-    Example: 大模型调用 4 次均失败（HTTP 500）.
-""", detection="D")
+    做什么：不检查报告本身，只说明大模型审阅为什么没有运行（超时、限流、多次重试后回答仍无效）。退出码只由确定性检查结果决定。
+    为什么：大模型出故障时，绝不能阻塞或掩盖确定性检查的结果。
+    示例：大模型调用 4 次均失败（HTTP 500）。
+    如何改正：报告无需修改。检查大模型服务的地址、密钥和网络（OPENAI_BASE_URL、OPENAI_API_KEY、NIANBAO_MODEL）后重新审阅，或用 --no-llm 只做确定性检查。
+""",
+    spec="§6.1",
+    detection="D",
+)

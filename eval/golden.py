@@ -1,9 +1,13 @@
 """The golden review of a case and the difference between two of them.
 
-Golden: ``{"tables": canonical cells (spec §3, without cells_raw), "findings": [{"rule", "part",
-"cell", "line", "source"}], "aspects": {aspect: status}, "dropped_quotes": n}``. Messages and
-evidence are left out on purpose: wording may change, what is found and where may not. Findings
-match on (rule, part, cell, line); a matched finding from another source is still a difference.
+Golden: what code decides, exact — ``{"tables": canonical cells (spec §3, without cells_raw),
+"findings": [{"rule", "part", "cell", "line", "source"}] of the rules and the heuristic}``, and
+``"dropped_quotes"`` for a scripted case (its hand-written answer is the point of the case). What
+a model decides — aspect statuses, LLM findings, dropped quotes — varies from model to model and
+run to run: it is scored against the case's labels (scores.py), never compared exactly. Messages
+and evidence are left out on purpose: wording may change, what is found and where may not.
+Findings match on (rule, part, cell, line); a matched finding from another source is still a
+difference.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 from nianbao.models import PARTS, Review
 
 MATCH = ("rule", "part", "cell", "line")
-GOLDEN_KEYS = ("tables", "findings", "aspects", "dropped_quotes")
+GOLDEN_KEYS = ("tables", "findings")
 
 
 def match_key(finding: dict) -> tuple:
@@ -27,15 +31,21 @@ def _order(finding: dict) -> tuple:
     return part, finding["line"] or 0, finding["rule"], finding["cell"] or "", finding["source"]
 
 
-def golden_of(review: Review) -> dict:
-    findings = [{"rule": f.rule, "part": f.part, "cell": f.location.cell, "line": f.location.line,
-                 "source": f.source} for f in review.findings]
-    return {
-        "tables": {k: v for k, v in review.tables.items() if k != "cells_raw"},
-        "findings": sorted(findings, key=_order),
-        "aspects": {a.aspect: a.status for a in review.narrative.aspects},
-        "dropped_quotes": review.narrative.dropped_quotes,
-    }
+def _finding(f) -> dict:
+    return {"rule": f.rule, "part": f.part, "cell": f.location.cell, "line": f.location.line, "source": f.source}
+
+
+def golden_of(review: Review, scripted: bool = False) -> dict:
+    findings = [_finding(f) for f in review.findings if f.source != "llm"]
+    golden = {"tables": {k: v for k, v in review.tables.items() if k != "cells_raw"},
+              "findings": sorted(findings, key=_order)}
+    return {**golden, "dropped_quotes": review.narrative.dropped_quotes} if scripted else golden
+
+
+def judged_of(review: Review) -> dict:
+    """What the model decided, for scoring: aspect statuses and the LLM's findings."""
+    return {"aspects": {a.aspect: a.status for a in review.narrative.aspects},
+            "findings": sorted((_finding(f) for f in review.findings if f.source == "llm"), key=_order)}
 
 
 @dataclass
@@ -44,11 +54,10 @@ class Diff:
     unexpected: list[dict] = field(default_factory=list)  # findings the golden does not have
     sources: list[tuple[dict, str]] = field(default_factory=list)  # (golden finding, source found)
     cells: list[tuple[str, Any, Any]] = field(default_factory=list)  # (cell, golden, found)
-    aspects: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     dropped: tuple[int, int] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.unexpected or self.sources or self.cells or self.aspects or self.dropped)
+        return bool(self.missing or self.unexpected or self.sources or self.cells or self.dropped)
 
     @property
     def deterministic(self) -> bool:
@@ -85,9 +94,6 @@ def diff(golden: dict, found: dict) -> Diff:
     cells_w, cells_g = _flatten(golden["tables"]), _flatten(found["tables"])
     d.cells = [(c, cells_w.get(c), cells_g.get(c)) for c in sorted(cells_w.keys() | cells_g.keys())
                if cells_w.get(c) != cells_g.get(c)]
-    aspects_w, aspects_g = golden["aspects"], found["aspects"]
-    d.aspects = [(a, aspects_w.get(a), aspects_g.get(a)) for a in sorted(aspects_w.keys() | aspects_g.keys())
-                 if aspects_w.get(a) != aspects_g.get(a)]
-    if golden["dropped_quotes"] != found["dropped_quotes"]:
-        d.dropped = (golden["dropped_quotes"], found["dropped_quotes"])
+    if golden.get("dropped_quotes") != found.get("dropped_quotes"):
+        d.dropped = (golden.get("dropped_quotes"), found.get("dropped_quotes"))
     return d
