@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export NO_PROXY := 127.0.0.1,localhost
 export no_proxy := 127.0.0.1,localhost
 
-.PHONY: run test eval bench fixtures clean
+.PHONY: run test lint docs eval bench fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,18 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# What CI checks besides the tests (also the pre-commit hooks): format, lint, types, import layers,
+# and the rule catalogue generated into README.md and docs/annual-report-format.md.
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/gen_docs.py --check
+
+docs: $(STAMP)
+	$(BIN)/python scripts/gen_docs.py
 
 eval: $(STAMP)
 	$(BIN)/nianbao eval

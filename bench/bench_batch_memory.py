@@ -47,11 +47,23 @@ def measure(count: int, jobs: int, fmt: str) -> tuple[float, float, float, str]:
         folder = Path(tmp)
         build(folder, count)
         out = folder / f"out.{fmt}" if fmt == "xlsx" else None
-        args = [sys.executable, "-c", _MEASURED, "review", str(folder), "--no-llm", "--jobs", str(jobs), "-f", fmt,
-                *(["-o", str(out)] if out else [])]
+        args = [
+            sys.executable,
+            "-c",
+            _MEASURED,
+            "review",
+            str(folder),
+            "--no-llm",
+            "--jobs",
+            str(jobs),
+            "-f",
+            fmt,
+            *(["-o", str(out)] if out else []),
+        ]
         start = time.monotonic()
-        proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                              check=False)
+        proc = subprocess.run(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False
+        )
         seconds = time.monotonic() - start
     lines = proc.stderr.strip().splitlines()
     main_kib, workers_kib = map(int, lines[-1].split()[1:])
@@ -62,15 +74,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 2000, 20000])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--format", default="json", choices=["text", "json", "jsonl", "markdown", "csv", "xlsx"])
+    parser.add_argument(
+        "--format", default="json", choices=["text", "json", "jsonl", "markdown", "csv", "xlsx"]
+    )
     args = parser.parse_args()
-    print(f"{'reports':>8} {'seconds':>8} {'main MB':>8} {'vs first':>8} {'worker MB':>9}  summary", flush=True)
+    print(
+        f"{'reports':>8} {'seconds':>8} {'main MB':>8} {'vs first':>8} {'worker MB':>9}  summary", flush=True
+    )
     first = None
     for count in args.sizes:
         seconds, main_mb, worker_mb, said = measure(count, args.jobs, args.format)
         first = first or main_mb
-        print(f"{count:8,} {seconds:8.1f} {main_mb:8.1f} {main_mb / first - 1:+8.1%} {worker_mb:9.1f}  {said}",
-              flush=True)
+        print(
+            f"{count:8,} {seconds:8.1f} {main_mb:8.1f} {main_mb / first - 1:+8.1%} {worker_mb:9.1f}  {said}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,11 @@ def burst(h, n: int) -> tuple[float, int, int]:
     deliveries = []
     for i, f in enumerate(files):
         message = h.slack.file_share_event(f)
-        deliveries += [(message, f"EvM{i}", None), (h.slack.file_shared_event(f), f"EvF{i}", None),
-                       (message, f"EvM{i}", 1)]
+        deliveries += [
+            (message, f"EvM{i}", None),
+            (h.slack.file_shared_event(f), f"EvF{i}", None),
+            (message, f"EvM{i}", 1),
+        ]
     before = len(h.slack.calls_to("chat.postMessage"))
     t = time.perf_counter()
     with ThreadPoolExecutor(32) as pool:
@@ -101,12 +104,18 @@ def main() -> None:
 
     p95 = lambda xs: xs[min(len(xs) - 1, int(len(xs) * 0.95))]  # noqa: E731
     print("| measure | result | target |\n|---|---|---|")
-    print(f"| `/review` acknowledgement, {len(ack)} signed HTTP requests | median {ms(statistics.median(ack))}, "
-          f"p95 {ms(p95(ack))}, max {ms(ack[-1])} | < 100 ms |")
-    print(f"| file-share event → first thread message, seed .docx, no LLM, {len(first)} runs | "
-          f"median {ms(statistics.median(first))}, p95 {ms(p95(first))}, max {ms(first[-1])} | < 2 s |")
-    print(f"| {args.burst} shares at once (×2 events + 1 retry each), {args.workers} workers | "
-          f"{once}/{args.burst} answered exactly once ({posts} messages), all in {elapsed:.1f} s | all, once |")
+    print(
+        f"| `/review` acknowledgement, {len(ack)} signed HTTP requests | median {ms(statistics.median(ack))}, "
+        f"p95 {ms(p95(ack))}, max {ms(ack[-1])} | < 100 ms |"
+    )
+    print(
+        f"| file-share event → first thread message, seed .docx, no LLM, {len(first)} runs | "
+        f"median {ms(statistics.median(first))}, p95 {ms(p95(first))}, max {ms(first[-1])} | < 2 s |"
+    )
+    print(
+        f"| {args.burst} shares at once (×2 events + 1 retry each), {args.workers} workers | "
+        f"{once}/{args.burst} answered exactly once ({posts} messages), all in {elapsed:.1f} s | all, once |"
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ def main() -> None:
     import make_hostile as hostile
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rows", nargs="*", metavar="ROW", help=f"default: every row ({', '.join(hostile.ROWS)})")
+    parser.add_argument(
+        "rows", nargs="*", metavar="ROW", help=f"default: every row ({', '.join(hostile.ROWS)})"
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a review is killed")
     args = parser.parse_args()
     if unknown := set(args.rows) - set(hostile.ROWS):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import socket
+import statistics
 import sys
 import tempfile
 import time
@@ -22,8 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from bot_harness import (ServedProcess, idle_connections, is_closed, send_unsigned_body, serve_process,  # noqa: E402
-                         signed_events, soak_events)
+from bot_harness import (  # noqa: E402
+    ServedProcess,
+    idle_connections,
+    is_closed,
+    send_unsigned_body,
+    serve_process,
+    signed_events,
+    soak_events,
+)
 from fake_slack import FakeSlack  # noqa: E402
 
 from bot.app import EVENTS_PATH, HttpLimits  # noqa: E402
@@ -85,8 +92,10 @@ def burst(slack: FakeSlack, process: ServedProcess, count: int, rate: float, idl
             c.close()
     seconds = sorted(s for _, s in answers)
     ok = sum(status == 200 for status, _ in answers)
-    latency = (f"median {statistics.median(seconds) * 1000:.0f} ms, p95 {seconds[int(0.95 * len(seconds))] * 1000:.0f}"
-               f" ms, max {seconds[-1] * 1000:.0f} ms")
+    latency = (
+        f"median {statistics.median(seconds) * 1000:.0f} ms, p95 {seconds[int(0.95 * len(seconds))] * 1000:.0f}"
+        f" ms, max {seconds[-1] * 1000:.0f} ms"
+    )
     return f"{ok}/{count} answered 200 in {took:.1f} s, {idle} idle connections held", latency
 
 
@@ -99,19 +108,37 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100, help="signed events a second")
     args = parser.parse_args()
     rows = []
-    with FakeSlack() as slack, tempfile.TemporaryDirectory() as tmp, serve_process(slack, Path(tmp)) as process:
+    with (
+        FakeSlack() as slack,
+        tempfile.TemporaryDirectory() as tmp,
+        serve_process(slack, Path(tmp)) as process,
+    ):
         signed_events(slack, process.url, soak_events(slack, 50), per_second=100)  # warm up
         start_rss = process.rss_mb()
         rows.append(("resident memory after warm-up", f"{start_rss:.0f} MB", ""))
-        rows.append(("unsigned large bodies", unsigned_bodies(process, args.bodies), f"{process.rss_mb():.0f} MB"))
-        rows.append(("idle flood, then a signed request", idle_flood(slack, process, args.idle),
-                     f"{process.rss_mb():.0f} MB"))
+        rows.append(
+            ("unsigned large bodies", unsigned_bodies(process, args.bodies), f"{process.rss_mb():.0f} MB")
+        )
+        rows.append(
+            (
+                "idle flood, then a signed request",
+                idle_flood(slack, process, args.idle),
+                f"{process.rss_mb():.0f} MB",
+            )
+        )
         rows.append(("slow senders", slow_senders(process, args.slow), f"{process.rss_mb():.0f} MB"))
-        answered, latency = burst(slack, process, args.events, args.rate, min(args.idle, LIMITS.connections) // 2)
+        answered, latency = burst(
+            slack, process, args.events, args.rate, min(args.idle, LIMITS.connections) // 2
+        )
         rows.append((f"signed events at {args.rate:g}/s", answered, f"{process.rss_mb():.0f} MB"))
         rows.append(("acknowledgement time", latency, ""))
-        rows.append(("resident memory: end − after warm-up, peak", f"{process.rss_mb() - start_rss:+.1f} MB",
-                     f"peak {process.rss_mb(peak=True):.0f} MB"))
+        rows.append(
+            (
+                "resident memory: end − after warm-up, peak",
+                f"{process.rss_mb() - start_rss:+.1f} MB",
+                f"peak {process.rss_mb(peak=True):.0f} MB",
+            )
+        )
         log = process.log.read_text(errors="replace")
         rows.append(("server log", f"{log.count('Traceback')} tracebacks, {log.count(' ERROR ')} errors", ""))
     print("| phase | result | server RSS after |\n|---|---|---|")

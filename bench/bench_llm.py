@@ -46,8 +46,10 @@ def token_share() -> None:
             total_chars, total_tokens = total_chars + chars, total_tokens + tokens
             print(f"   {path.name:<28} {chars:>6} {sent:>9} {tokens:>6} {tokens / chars:>6.1%}")
         fixed = len(reviewer.prompt.system)
-    print(f"   {'all five':<28} {total_chars:>6} {'':>9} {total_tokens:>6} {total_tokens / total_chars:>6.1%}"
-          f"   (system prompt: {fixed} characters, the same for every report)")
+    print(
+        f"   {'all five':<28} {total_chars:>6} {'':>9} {total_tokens:>6} {total_tokens / total_chars:>6.1%}"
+        f"   (system prompt: {fixed} characters, the same for every report)"
+    )
 
 
 def batch(n: int = 100, jobs: int = 8, latency: float = 1.0) -> None:
@@ -55,19 +57,40 @@ def batch(n: int = 100, jobs: int = 8, latency: float = 1.0) -> None:
     with tempfile.TemporaryDirectory() as tmp, FakeOpenAI(default=covering_answer, latency=latency) as fake:
         for i in range(n):
             (Path(tmp) / f"{i:03d}.txt").write_bytes(SEEDS[i % len(SEEDS)].read_bytes())
-        env = {**os.environ, "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "bench", "NIANBAO_MODEL": "fake"}
+        env = {
+            **os.environ,
+            "OPENAI_BASE_URL": fake.base_url,
+            "OPENAI_API_KEY": "bench",
+            "NIANBAO_MODEL": "fake",
+        }
         start = time.monotonic()  # the clock of the fake's request times
-        done = subprocess.run([str(Path(sys.executable).with_name("nianbao")), "review", tmp, "--jobs", str(jobs),
-                               "--format", "json"], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("nianbao")),
+                "review",
+                tmp,
+                "--jobs",
+                str(jobs),
+                "--format",
+                "json",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         end = time.monotonic()
         reviews = json.loads(done.stdout)
         llm = sum(r["narrative"]["method"] == "llm" for r in reviews)
         first, last = min(q.at for q in fake.requests), max(q.at for q in fake.requests)
-        print(f"   wall {end - start:.1f} s, exit {done.returncode}, {len(reviews)} reviews, {llm} by LLM, "
-              f"{len(fake.requests)} requests (one at a time they would take {n * latency:.0f} s)")
-        print(f"   before the first request {first - start:.1f} s (start, imports, deterministic half); "
-              f"requests {last - first + latency:.1f} s (floor {-(-n // jobs) * latency:.1f} s); "
-              f"after the last answer {end - last - latency:.1f} s (JSON output)")
+        print(
+            f"   wall {end - start:.1f} s, exit {done.returncode}, {len(reviews)} reviews, {llm} by LLM, "
+            f"{len(fake.requests)} requests (one at a time they would take {n * latency:.0f} s)"
+        )
+        print(
+            f"   before the first request {first - start:.1f} s (start, imports, deterministic half); "
+            f"requests {last - first + latency:.1f} s (floor {-(-n // jobs) * latency:.1f} s); "
+            f"after the last answer {end - last - latency:.1f} s (JSON output)"
+        )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,24 @@ def review(scan: Path, cache: Path) -> tuple[float, float]:
     env.pop("NIANBAO_OCR", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "nianbao", "review", str(scan), "--no-llm", "--format", "json",
-                           "--timeout", "900"], capture_output=True, env=env, cwd=ROOT, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nianbao",
+            "review",
+            str(scan),
+            "--no-llm",
+            "--format",
+            "json",
+            "--timeout",
+            "900",
+        ],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
@@ -56,8 +72,11 @@ def main() -> None:
             cache = Path(tmp) / f"cache-{run}"
             load = os.getloadavg()[0]
             (cold, cold_cpu), (warm, warm_cpu) = review(scan, cache), review(scan, cache)
-            print(f"run {run + 1}: cold {cold:6.1f} s ({cold_cpu:5.1f} s CPU)   warm {warm:5.1f} s ({warm_cpu:4.1f} s CPU)"
-                  f"   load average {load:.1f} at start", flush=True)
+            print(
+                f"run {run + 1}: cold {cold:6.1f} s ({cold_cpu:5.1f} s CPU)   warm {warm:5.1f} s ({warm_cpu:4.1f} s CPU)"
+                f"   load average {load:.1f} at start",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -32,15 +32,20 @@ TARGET = 5.0
 def _env() -> dict[str, str]:
     """No LLM settings; bytecode cached as in any installed copy (``PYTHONDONTWRITEBYTECODE`` would
     make every run compile every module again), in a folder of its own rather than in the tree."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("OPENAI", "NIANBAO")) and k != "PYTHONDONTWRITEBYTECODE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI", "NIANBAO")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="nianbao-bench-pyc-")
     return env
 
 
 def _timed(command: list[str]) -> float:
     t = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(), cwd=ROOT, check=False)
+    subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(), cwd=ROOT, check=False
+    )
     return time.perf_counter() - t
 
 
@@ -49,14 +54,23 @@ def startup_ratio(runs: int) -> tuple[float, float, float]:
     _timed(REVIEW)  # write the bytecode once, outside the measure
     _timed(BARE)
     pairs = [(_timed(REVIEW), _timed(BARE)) for _ in range(runs)]
-    return (statistics.median(r / b for r, b in pairs), statistics.median(r for r, _ in pairs),
-            statistics.median(b for _, b in pairs))
+    return (
+        statistics.median(r / b for r, b in pairs),
+        statistics.median(r for r, _ in pairs),
+        statistics.median(b for _, b in pairs),
+    )
 
 
 def slowest_imports(count: int) -> list[tuple[int, str]]:
     """The top-level imports (and their cumulative µs) of one review, slowest first."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", *REVIEW[1:]], capture_output=True, text=True,
-                          env=_env(), cwd=ROOT, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *REVIEW[1:]],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        check=False,
+    )
     rows = []
     for line in proc.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
@@ -73,8 +87,10 @@ def main() -> None:
     args = parser.parse_args()
     ratio, review, bare = startup_ratio(args.runs)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.runs} pairs")
-    print(f"`nianbao review seed.txt --no-llm` {review * 1000:6.0f} ms, `python -c pass` {bare * 1000:4.0f} ms: "
-          f"ratio {ratio:.1f} (target ≤ {TARGET:g})")
+    print(
+        f"`nianbao review seed.txt --no-llm` {review * 1000:6.0f} ms, `python -c pass` {bare * 1000:4.0f} ms: "
+        f"ratio {ratio:.1f} (target ≤ {TARGET:g})"
+    )
     if args.imports:
         for micros, name in slowest_imports(12):
             print(f"  {micros / 1000:6.1f} ms  {name}")

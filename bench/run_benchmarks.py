@@ -58,7 +58,10 @@ def pdf_ratios(runs: int) -> list[tuple[str, float]]:
     for path in sorted(GENERATED.glob("*.pdf")):
         data = path.read_bytes()
         review_bytes(data, path.name)  # warm
-        pairs = [_timed(lambda: review_bytes(data, path.name)) / _timed(lambda: chars(data)) for _ in range(runs)]
+        pairs = [
+            _timed(lambda d=data, n=path.name: review_bytes(d, n)) / _timed(lambda d=data: chars(d))
+            for _ in range(runs)
+        ]
         out.append((path.name, statistics.median(pairs)))
     return out
 
@@ -77,15 +80,34 @@ def _timed(fn) -> float:
 
 def batch(n: int, jobs: int) -> tuple[float, float]:
     """n reports in one folder, mixed formats as they arrive in January (mostly Word and web pages)."""
-    sources = sorted(GENERATED.glob("*.docx")) + sorted(GENERATED.glob("*.html")) + \
-        sorted((ROOT / "tests/fixtures/seeds").glob("*.txt")) + sorted(GENERATED.glob("*.pdf"))[:2]
+    sources = (
+        sorted(GENERATED.glob("*.docx"))
+        + sorted(GENERATED.glob("*.html"))
+        + sorted((ROOT / "tests/fixtures/seeds").glob("*.txt"))
+        + sorted(GENERATED.glob("*.pdf"))[:2]
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(n):
             src = sources[i % len(sources)]
             shutil.copy(src, Path(tmp) / f"{i:04d}{src.suffix}")
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "nianbao", "review", tmp, "--no-llm", "--jobs", str(jobs),
-                        "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nianbao",
+                "review",
+                tmp,
+                "--no-llm",
+                "--jobs",
+                str(jobs),
+                "--format",
+                "json",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         elapsed = time.perf_counter() - t
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return elapsed, peak_mb
@@ -100,16 +122,22 @@ def main() -> None:
     os.environ.pop("OPENAI_BASE_URL", None)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"seed .txt in-process      {in_process(SEED_TXT, args.runs):8.1f} ms   (target < 30 ms)")
-    print(f"seed .docx in-process     {in_process(GENERATED / '004.docx', args.runs):8.1f} ms   (target < 100 ms)")
+    print(
+        f"seed .docx in-process     {in_process(GENERATED / '004.docx', args.runs):8.1f} ms   (target < 100 ms)"
+    )
     pdf = GENERATED / "001-large.pdf"  # seed 001 in large print: 6 pages, table 三 over two
     print(f"6-page .pdf in-process    {in_process(pdf, max(3, args.runs // 5)):8.1f} ms   (target < 1500 ms)")
     ratios = pdf_ratios(max(3, args.runs // 5))
-    print("PDF review ÷ pdfplumber listing the characters (target ≤ 0.25): "
-          + ", ".join(f"{name} {ratio:.2f}" for name, ratio in ratios)
-          + f"; median {statistics.median(r for _, r in ratios):.2f}")
+    print(
+        "PDF review ÷ pdfplumber listing the characters (target ≤ 0.25): "
+        + ", ".join(f"{name} {ratio:.2f}" for name, ratio in ratios)
+        + f"; median {statistics.median(r for _, r in ratios):.2f}"
+    )
     ratio, review, bare = startup_ratio(args.runs)
-    print(f"whole process, seed .txt  {review:8.2f} s    = {ratio:.1f} × `python -c pass` ({bare * 1000:.0f} ms; "
-          f"target ≤ {TARGET:g} ×)")
+    print(
+        f"whole process, seed .txt  {review:8.2f} s    = {ratio:.1f} × `python -c pass` ({bare * 1000:.0f} ms; "
+        f"target ≤ {TARGET:g} ×)"
+    )
     elapsed, peak = batch(args.batch, 2)
     print(f"{args.batch} mixed reports, --jobs 2 {elapsed:6.1f} s    (target < 120 s)")
     print(f"peak memory (largest process) {peak:5.0f} MB  (target < 300 MB)")

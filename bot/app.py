@@ -18,7 +18,8 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from enum import Enum
+from typing import Final, Protocol
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -53,7 +54,16 @@ EVENTS_PATH = "/slack/events"
 REPLAY_WINDOW = 300  # seconds: Slack's rule, and bolt's
 ACCEPT_BATCH = 64  # connections accepted in one poll round
 SLACK_FILES_ORIGIN = ("https", "files.slack.com", 443)
-CONFIGURED = object()  # create_app(narrative=…) default: the reviewer the environment configures
+
+
+class _Default(Enum):
+    """A one-member enum for a sentinel, so the type checker can tell it from a reviewer."""
+
+    CONFIGURED = "configured"
+
+
+# create_app(narrative=…) default: the reviewer the environment configures
+CONFIGURED: Final = _Default.CONFIGURED
 
 
 class Stoppable(Protocol):
@@ -76,12 +86,21 @@ class Bot:
 
 
 def make_client(settings: Settings) -> WebClient:
-    return WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=15,
-                     retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)])
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=15,
+        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
 
 
-def create_app(settings: Settings, client: WebClient | None = None, *, config: Config | None = None,
-               narrative: NarrativeReviewer | None | object = CONFIGURED) -> Bot:
+def create_app(
+    settings: Settings,
+    client: WebClient | None = None,
+    *,
+    config: Config | None = None,
+    narrative: NarrativeReviewer | _Default | None = CONFIGURED,
+) -> Bot:
     """``narrative`` defaults to the configured narrative reviewer (LLM or heuristic)."""
     client = client or make_client(settings)
     # bolt logs whole request bodies at INFO (a bad signature's, response_url included): keep its warnings only
@@ -95,9 +114,16 @@ def create_app(settings: Settings, client: WebClient | None = None, *, config: C
 
         narrative = make_reviewer()
     store = Store(settings.database_url)
-    runner = Runner(client, store, make_review_fn(config, narrative), Limits(config.max_bytes, settings.fetch_timeout),
-                    settings.bot_token, frozenset({SLACK_FILES_ORIGIN, origin_of(settings.api_url)}),
-                    settings.allow_hosts, settings.secrets)
+    runner = Runner(
+        client,
+        store,
+        make_review_fn(config, narrative),
+        Limits(config.max_bytes, settings.fetch_timeout),
+        settings.bot_token,
+        frozenset({SLACK_FILES_ORIGIN, origin_of(settings.api_url)}),
+        settings.allow_hosts,
+        settings.secrets,
+    )
     worker = Worker(store, runner, settings.workers)
     register(app, worker, commands.rules_text(REGISTRY))
     return Bot(app, worker, store)
@@ -131,12 +157,18 @@ class _RefusalLog:
             if time.monotonic() < self.next:
                 return
             counts, self.counts, self.next = self.counts, Counter(), time.monotonic() + self.every
-        log.info("http: refused %d request(s): %s", counts.total(), ", ".join(f"{s} ×{n}" for s, n in counts.items()))
+        log.info(
+            "http: refused %d request(s): %s",
+            counts.total(),
+            ", ".join(f"{s} ×{n}" for s, n in counts.items()),
+        )
 
 
 def _refuse(start_response, status: str) -> list[bytes]:
     body = status.encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
     return [body]
 
 
@@ -190,7 +222,9 @@ class SlackGate:
         if abs(time.time() - int(timestamp)) > REPLAY_WINDOW:
             return False
         expected = hmac.new(self.secret, b"v0:%s:%s" % (timestamp.encode(), body), hashlib.sha256).hexdigest()
-        return hmac.compare_digest(f"v0={expected}".encode(), signature.encode("latin-1"))  # as WSGI decoded it
+        return hmac.compare_digest(
+            f"v0={expected}".encode(), signature.encode("latin-1")
+        )  # as WSGI decoded it
 
 
 class _Waitress(TcpWSGIServer):
@@ -208,9 +242,9 @@ class _Waitress(TcpWSGIServer):
         super().maintenance(now)  # closes connections idle for channel_timeout
         for channel in self.active_channels.values():
             arriving = channel.request
-            if arriving is not None and not channel.requests:
-                if now - self._first_seen.setdefault(arriving, now) > self.limits.request_timeout:
-                    channel.will_close = True
+            stalled = arriving is not None and not channel.requests
+            if stalled and now - self._first_seen.setdefault(arriving, now) > self.limits.request_timeout:
+                channel.will_close = True
 
     def readable(self) -> bool:  # asked by the loop before every poll
         super().readable()  # runs maintenance
@@ -243,11 +277,20 @@ class HttpServer:
     def __init__(self, bot: Bot, settings: Settings, limits: HttpLimits = HttpLimits()):
         _allow_descriptors(2 * limits.connections + 256)  # a socket each, and a temp file while a body spools
         # poll: select() cannot watch descriptors above 1023. Bodies over 64 KB spool to a temporary file.
-        adj = Adjustments(host=settings.host, port=settings.port, threads=limits.threads,
-                          connection_limit=limits.connections + ACCEPT_BATCH + 10,  # out of reach: see _Waitress
-                          channel_timeout=limits.idle_timeout, cleanup_interval=1,
-                          max_request_body_size=limits.max_body, max_request_header_size=limits.max_header,
-                          inbuf_overflow=64 << 10, asyncore_use_poll=True, expose_tracebacks=False, ident="nianbao")
+        adj = Adjustments(
+            host=settings.host,
+            port=settings.port,
+            threads=limits.threads,
+            connection_limit=limits.connections + ACCEPT_BATCH + 10,  # out of reach: see _Waitress
+            channel_timeout=limits.idle_timeout,
+            cleanup_interval=1,
+            max_request_body_size=limits.max_body,
+            max_request_header_size=limits.max_header,
+            inbuf_overflow=64 << 10,
+            asyncore_use_poll=True,
+            expose_tracebacks=False,
+            ident="nianbao",
+        )
         # waitress warns for every request that waits for a thread, i.e. at every burst Slack sends
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         gate = SlackGate(bot.app, settings.signing_secret)
@@ -279,8 +322,12 @@ def _allow_descriptors(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (allowed, hard))
 
 
-def run(settings: Settings, config: Config, after_start: Callable[[], Stoppable] | None = None,
-        host: str | None = None) -> None:
+def run(
+    settings: Settings,
+    config: Config,
+    after_start: Callable[[], Stoppable] | None = None,
+    host: str | None = None,
+) -> None:
     """``nianbao serve``: blocks until interrupted. Startup problems raise SettingsError (Chinese).
     ``after_start`` runs once logging is set up and the bot is up (the weekly digest's thread); what it
     returns is stopped on the way out, before the bot. ``host`` overrides settings.host."""
@@ -296,7 +343,9 @@ def run(settings: Settings, config: Config, after_start: Callable[[], Stoppable]
             try:
                 server = HttpServer(bot, settings)
             except OSError as exc:
-                raise SettingsError(f"无法监听 {settings.host} 端口 {settings.port}（{exc.strerror}）") from None
+                raise SettingsError(
+                    f"无法监听 {settings.host} 端口 {settings.port}（{exc.strerror}）"
+                ) from None
             log.info("listening on http://%s:%s%s", settings.host, server.port, EVENTS_PATH)
             server.serve()
         else:
@@ -306,7 +355,9 @@ def run(settings: Settings, config: Config, after_start: Callable[[], Stoppable]
             try:
                 socket_mode.connect()
             except SlackApiError:
-                raise SettingsError("Slack 拒绝了 SLACK_APP_TOKEN：应为带 connections:write 权限的应用级令牌") from None
+                raise SettingsError(
+                    "Slack 拒绝了 SLACK_APP_TOKEN：应为带 connections:write 权限的应用级令牌"
+                ) from None
             log.info("connected in Socket Mode")
             threading.Event().wait()
     finally:  # stop taking requests, then the digest, then finish the reviews under way
@@ -326,7 +377,9 @@ def _create(settings: Settings, config: Config) -> Bot:
     except ConfigError as exc:  # invalid NIANBAO_LLM_* settings
         raise SettingsError(str(exc)) from None
     except BoltError:
-        raise SettingsError("Slack 拒绝了 SLACK_BOT_TOKEN（auth.test 未通过）：请检查令牌，或重新安装应用") from None
+        raise SettingsError(
+            "Slack 拒绝了 SLACK_BOT_TOKEN（auth.test 未通过）：请检查令牌，或重新安装应用"
+        ) from None
     except (SlackClientError, OSError) as exc:
         raise SettingsError(f"无法连接 Slack API {settings.api_url}（{exc.__class__.__name__}）") from None
     except SQLAlchemyError as exc:

@@ -51,8 +51,10 @@ def _finding_line(f: Finding) -> str:
 
 
 def _finding_section(f: Finding) -> dict:
-    text = (f"{SEVERITY_MARK[f.severity]} *{SEVERITY_ZH[f.severity]}* · {PART_TITLES[f.part]} · `{f.rule}`\n"
-            f"{_message(f)}")
+    text = (
+        f"{SEVERITY_MARK[f.severity]} *{SEVERITY_ZH[f.severity]}* · {PART_TITLES[f.part]} · `{f.rule}`\n"
+        f"{_message(f)}"
+    )
     if f.evidence:
         text += f"\n> {escape(clip(f.evidence.replace(chr(10), ' '), EVIDENCE_CHARS))}"
     return section(text)
@@ -60,7 +62,9 @@ def _finding_section(f: Finding) -> dict:
 
 def _changes(c: Comparison) -> dict:
     when = c.previous_at.strftime("%Y-%m-%d %H:%M")
-    head = f"*与上次审阅（{when}）相比*：已修正 {len(c.fixed)} · 新增 {len(c.new)} · 仍存在 {len(c.still_open)}"
+    head = (
+        f"*与上次审阅（{when}）相比*：已修正 {len(c.fixed)} · 新增 {len(c.new)} · 仍存在 {len(c.still_open)}"
+    )
     if c.same_content:
         head += "\n文件内容与上次审阅的完全相同。"
     lines = [head]
@@ -76,13 +80,18 @@ def most_important(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.sort_key()))[:SHOWN_FINDINGS]
 
 
-def review_message(review: Review, comparison: Comparison | None = None, intro: str | None = None,
-                   note: str | None = None) -> tuple[str, list[dict]]:
+def review_message(
+    review: Review, comparison: Comparison | None = None, intro: str | None = None, note: str | None = None
+) -> tuple[str, list[dict]]:
     """(fallback text, blocks) for the summary message: verdict, counts, issuer and year, changes since
     the previous review first, the narrative summary, then the findings that matter most."""
     emoji, verdict = VERDICT_EMOJI[review.verdict], VERDICT_ZH[review.verdict]
-    blocks: list[dict] = [{"type": "header",
-                           "text": {"type": "plain_text", "text": clip(f"{emoji} 审阅结果：{verdict}", HEADER_CHARS)}}]
+    blocks: list[dict] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": clip(f"{emoji} 审阅结果：{verdict}", HEADER_CHARS)},
+        }
+    ]
     if intro:
         blocks.append(section(intro))
     blocks.append(section(f"*{escape(headline(review))}*"))

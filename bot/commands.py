@@ -26,7 +26,7 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 
 def is_report_name(name: str | None) -> bool:
-    return bool(name) and PurePosixPath(name).suffix.lower() in REPORT_SUFFIXES
+    return bool(name and PurePosixPath(name).suffix.lower() in REPORT_SUFFIXES)
 
 
 def parse(text: str) -> tuple[str, str]:
@@ -38,7 +38,9 @@ def parse(text: str) -> tuple[str, str]:
         return "rules", ""
     if words.lower() in ("last", "最近"):
         return "last", ""
-    url = words[1:-1].split("|")[0] if words.startswith("<") and words.endswith(">") else words  # Slack-escaped link
+    url = (
+        words[1:-1].split("|")[0] if words.startswith("<") and words.endswith(">") else words
+    )  # Slack-escaped link
     url = html.unescape(url)  # Slack sends & < > in the text as &amp; &lt; &gt;
     if _SCHEME.match(url):
         if urlsplit(url).scheme.lower() not in ("http", "https"):
@@ -54,6 +56,8 @@ def accepted(action: str, arg: str) -> str:
 
 
 def rules_text(registry: dict) -> str:
-    lines = [f"`{r.id}`（{SEVERITY_ZH[r.severity]}）{escape(r.summary)}"
-             for r in sorted(registry.values(), key=lambda r: r.id)]
+    lines = [
+        f"`{r.id}`（{SEVERITY_ZH[r.severity]}）{escape(r.summary)}"
+        for r in sorted(registry.values(), key=lambda r: r.id)
+    ]
     return f"*审阅规则（共 {len(lines)} 条）*\n" + "\n".join(lines)

@@ -25,8 +25,9 @@ def key(f: Finding) -> tuple:
     return (f.rule, f.part, f.location.cell or f.evidence or f.message)
 
 
-def compare(previous: list[Finding], current: list[Finding], previous_at: datetime,
-            same_content: bool = False) -> Comparison:
+def compare(
+    previous: list[Finding], current: list[Finding], previous_at: datetime, same_content: bool = False
+) -> Comparison:
     left = Counter(key(f) for f in previous)
     still_open, new = [], []
     for f in current:

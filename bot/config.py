@@ -28,7 +28,9 @@ class Settings:
     bot_token: str = field(repr=False)
     app_token: str = field(default="", repr=False)
     signing_secret: str = field(default="", repr=False)
-    openai_api_key: str = field(default="", repr=False)  # only masked here; the narrative reviewer reads it itself
+    openai_api_key: str = field(
+        default="", repr=False
+    )  # only masked here; the narrative reviewer reads it itself
     api_url: str = DEFAULT_API_URL
     http: bool = False
     host: str = DEFAULT_HOST
@@ -43,13 +45,34 @@ class Settings:
         """What bot/logs.py masks wherever text leaves the process (the database password also as it is
         written in a URL)."""
         password = make_url(self.database_url).password or ""
-        return tuple(dict.fromkeys(s for s in (self.bot_token, self.app_token, self.signing_secret,
-                                               self.openai_api_key, password, quote_plus(password)) if s))
+        return tuple(
+            dict.fromkeys(
+                s
+                for s in (
+                    self.bot_token,
+                    self.app_token,
+                    self.signing_secret,
+                    self.openai_api_key,
+                    password,
+                    quote_plus(password),
+                )
+                if s
+            )
+        )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, http: bool = False, host: str | None = None,
-                 port: int = 3000, workers: int = 4, allow_hosts: Iterable[str] = (), db: str | None = None,
-                 events: bool = True) -> Settings:
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        http: bool = False,
+        host: str | None = None,
+        port: int = 3000,
+        workers: int = 4,
+        allow_hosts: Iterable[str] = (),
+        db: str | None = None,
+        events: bool = True,
+    ) -> Settings:
         """``events=False``: Web API calls only (``nianbao digest``), no app token or signing secret.
         ``host`` (``--host``) wins over NIANBAO_HOST."""
         env = os.environ if env is None else env
@@ -57,21 +80,39 @@ class Settings:
         app_token = env.get("SLACK_APP_TOKEN", "").strip()
         secret = env.get("SLACK_SIGNING_SECRET", "").strip()
         if not bot_token.startswith("xoxb-"):
-            raise SettingsError("缺少或无效的 SLACK_BOT_TOKEN：应为 xoxb- 开头的机器人令牌"
-                                "（Slack 应用设置 → OAuth & Permissions → Bot User OAuth Token）")
+            raise SettingsError(
+                "缺少或无效的 SLACK_BOT_TOKEN：应为 xoxb- 开头的机器人令牌"
+                "（Slack 应用设置 → OAuth & Permissions → Bot User OAuth Token）"
+            )
         if events and http and not secret:
-            raise SettingsError("HTTP 模式需要 SLACK_SIGNING_SECRET（Slack 应用设置 → Basic Information → Signing Secret）")
+            raise SettingsError(
+                "HTTP 模式需要 SLACK_SIGNING_SECRET（Slack 应用设置 → Basic Information → Signing Secret）"
+            )
         if events and not http and not app_token.startswith("xapp-"):
-            raise SettingsError("Socket Mode 需要 SLACK_APP_TOKEN：应为 xapp- 开头、带 connections:write 权限的应用级令牌"
-                                "（Basic Information → App-Level Tokens）；或改用 --http")
+            raise SettingsError(
+                "Socket Mode 需要 SLACK_APP_TOKEN：应为 xapp- 开头、带 connections:write 权限的应用级令牌"
+                "（Basic Information → App-Level Tokens）；或改用 --http"
+            )
         api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
         if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).hostname:
             raise SettingsError(f"SLACK_API_URL 应为 http(s) 地址，例如 {DEFAULT_API_URL}")
-        hosts = [*allow_hosts, *filter(None, (h.strip() for h in env.get("NIANBAO_ALLOW_HOSTS", "").split(",")))]
-        return cls(bot_token=bot_token, app_token=app_token, signing_secret=secret,
-                   openai_api_key=env.get("OPENAI_API_KEY", "").strip(), api_url=api_url, http=http,
-                   host=_check_listen(host or env.get("NIANBAO_HOST", "").strip() or DEFAULT_HOST), port=port,
-                   workers=workers, allow_hosts=tuple(_check_host(h) for h in hosts), database_url=store_url(db, env))
+        hosts = [
+            *allow_hosts,
+            *filter(None, (h.strip() for h in env.get("NIANBAO_ALLOW_HOSTS", "").split(","))),
+        ]
+        return cls(
+            bot_token=bot_token,
+            app_token=app_token,
+            signing_secret=secret,
+            openai_api_key=env.get("OPENAI_API_KEY", "").strip(),
+            api_url=api_url,
+            http=http,
+            host=_check_listen(host or env.get("NIANBAO_HOST", "").strip() or DEFAULT_HOST),
+            port=port,
+            workers=workers,
+            allow_hosts=tuple(_check_host(h) for h in hosts),
+            database_url=store_url(db, env),
+        )
 
 
 def store_url(db: str | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -86,7 +127,7 @@ def database_url(value: str) -> str:
         return f"sqlite:///{value}"
     for bare in ("postgres://", "postgresql://"):
         if value.startswith(bare):
-            return "postgresql+psycopg://" + value[len(bare):]
+            return "postgresql+psycopg://" + value[len(bare) :]
     return value
 
 
@@ -104,7 +145,9 @@ def _check_host(entry: str) -> str:
         ipaddress.ip_network(entry, strict=False)
     except ValueError:
         if not entry or "/" in entry or ":" in entry or " " in entry:
-            raise SettingsError(f"--allow-host「{entry}」无效：应为主机名、IP 地址或网段（如 10.0.0.0/8）") from None
+            raise SettingsError(
+                f"--allow-host「{entry}」无效：应为主机名、IP 地址或网段（如 10.0.0.0/8）"
+            ) from None
     return entry.lower()
 
 
@@ -113,4 +156,6 @@ def _check_listen(host: str) -> str:
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
-        raise SettingsError(f"--host「{host}」无效：应为本机的 IP 地址，例如 127.0.0.1（默认）或 0.0.0.0（所有网卡）") from None
+        raise SettingsError(
+            f"--host「{host}」无效：应为本机的 IP 地址，例如 127.0.0.1（默认）或 0.0.0.0（所有网卡）"
+        ) from None

@@ -162,8 +162,16 @@ class Rows:
     calls: list[LLMCallRow] = field(default_factory=list)
 
 
-def compute(rows: Rows, channel: str, week: Week, now: datetime, *, config: Config, units: list[Unit] | None = None,
-            year: int | None = None) -> Digest:
+def compute(
+    rows: Rows,
+    channel: str,
+    week: Week,
+    now: datetime,
+    *,
+    config: Config,
+    units: list[Unit] | None = None,
+    year: int | None = None,
+) -> Digest:
     """The digest of ``channel`` for ``week``. ``now`` is when it is read: reports submitted until
     then count as submitted. The days left run from the week's last day, so a digest says the same
     whenever it is read (a week printed later still counts from its own Sunday)."""
@@ -174,23 +182,39 @@ def compute(rows: Rows, channel: str, week: Week, now: datetime, *, config: Conf
     done = [r for r in this_week if r.status == DONE]
     latest = _latest_per_unit(done)
     calls = [c for c in rows.calls if c.review_id in {r.id for r in done}]
-    d = Digest(channel=channel, week=str(week), first_day=week.monday, last_day=week.sunday, report_year=year,
-               reviewed=len(done), new=sum(r.previous_id is None for r in done),
-               re_reviews=sum(r.previous_id is not None for r in done),
-               failed=sum(r.status == FAILED for r in this_week), verdicts=_verdicts(done),
-               still_wrong=_still_wrong(here, year, start), rules=_rules(rows.findings, {r.id for r in latest}),
-               fixed=sum(r.n_fixed or 0 for r in done if r.previous_id is not None),
-               llm_calls=len(calls), llm_failed=sum(not c.ok for c in calls),
-               tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls),
-               tokens_cached=sum(c.tokens_cached or 0 for c in calls), cost=_cost(calls),
-               history=_history(here, week))
+    d = Digest(
+        channel=channel,
+        week=str(week),
+        first_day=week.monday,
+        last_day=week.sunday,
+        report_year=year,
+        reviewed=len(done),
+        new=sum(r.previous_id is None for r in done),
+        re_reviews=sum(r.previous_id is not None for r in done),
+        failed=sum(r.status == FAILED for r in this_week),
+        verdicts=_verdicts(done),
+        still_wrong=_still_wrong(here, year, start),
+        rules=_rules(rows.findings, {r.id for r in latest}),
+        fixed=sum(r.n_fixed or 0 for r in done if r.previous_id is not None),
+        llm_calls=len(calls),
+        llm_failed=sum(not c.ok for c in calls),
+        tokens_in=sum(c.tokens_in for c in calls),
+        tokens_out=sum(c.tokens_out for c in calls),
+        tokens_cached=sum(c.tokens_cached or 0 for c in calls),
+        cost=_cost(calls),
+        history=_history(here, week),
+    )
     if units is not None:
         expected = expected_in(units, channel)
-        submitted = [r.issuer for r in rows.reviews if r.status == DONE and r.year == year and r.issuer
-                     and as_utc(r.created_at) <= now]
+        submitted = [
+            r.issuer
+            for r in rows.reviews
+            if r.status == DONE and r.year == year and r.issuer and as_utc(r.created_at) <= now
+        ]
         d.expected = len(expected)
-        d.missing = _missing([u for u in expected if not any(u.matches(i) for i in submitted)], year, week.sunday,
-                             config)
+        d.missing = _missing(
+            [u for u in expected if not any(u.matches(i) for i in submitted)], year, week.sunday, config
+        )
     return d
 
 
@@ -225,12 +249,24 @@ def _verdicts(reviews: Iterable[ReviewRow]) -> dict[str, int]:
 
 def _still_wrong(reviews: list[ReviewRow], year: int, week_start: datetime) -> list[StillWrong]:
     """Latest review per unit up to the week's end: of the report year, or reviewed this week."""
-    wrong = [r for r in _latest_per_unit(r for r in reviews if r.status == DONE)
-             if r.n_error and (r.year == year or as_utc(r.created_at) >= week_start)]
-    wrong.sort(key=lambda r: (-r.n_error, r.issuer or ""))
-    return [StillWrong(issuer=r.issuer or r.file_name or "（未识别发布机关）", year=r.year, n_error=r.n_error,
-                       n_warning=r.n_warning or 0, reviewed_at=as_utc(r.created_at).astimezone(TZ),
-                       thread_ts=r.thread_ts, reply_ts=r.reply_ts) for r in wrong]
+    wrong = [
+        (n_error, r)
+        for r in _latest_per_unit(r for r in reviews if r.status == DONE)
+        if (n_error := r.n_error) and (r.year == year or as_utc(r.created_at) >= week_start)
+    ]
+    wrong.sort(key=lambda pair: (-pair[0], pair[1].issuer or ""))
+    return [
+        StillWrong(
+            issuer=r.issuer or r.file_name or "（未识别发布机关）",
+            year=r.year,
+            n_error=n_error,
+            n_warning=r.n_warning or 0,
+            reviewed_at=as_utc(r.created_at).astimezone(TZ),
+            thread_ts=r.thread_ts,
+            reply_ts=r.reply_ts,
+        )
+        for n_error, r in wrong
+    ]
 
 
 def _rules(findings: list[FindingRow], review_ids: set[int]) -> list[RuleCount]:
@@ -242,24 +278,38 @@ def _rules(findings: list[FindingRow], review_ids: set[int]) -> list[RuleCount]:
         if f.review_id in review_ids:
             units[f.rule].add(f.review_id)
             count[f.rule] += 1
-            severity[f.rule] = min(severity.get(f.rule, f.severity), f.severity, key=SEVERITY_ORDER.__getitem__)
-    ranked = sorted(count, key=lambda rule: (-len(units[rule]), -count[rule], SEVERITY_ORDER[severity[rule]], rule))
-    return [RuleCount(rule=rule, severity=severity[rule], units=len(units[rule]), findings=count[rule])
-            for rule in ranked]
+            severity[f.rule] = min(
+                severity.get(f.rule, f.severity), f.severity, key=SEVERITY_ORDER.__getitem__
+            )
+    ranked = sorted(
+        count, key=lambda rule: (-len(units[rule]), -count[rule], SEVERITY_ORDER[severity[rule]], rule)
+    )
+    return [
+        RuleCount(rule=rule, severity=severity[rule], units=len(units[rule]), findings=count[rule])
+        for rule in ranked
+    ]
 
 
 def _history(reviews: list[ReviewRow], week: Week) -> list[WeekVerdicts]:
     weeks = [week.shift(-n) for n in range(HISTORY_WEEKS - 1, -1, -1)]
-    return [WeekVerdicts(week=str(w), verdicts=_verdicts(r for r in reviews if r.status == DONE
-                                                         and w.start() <= as_utc(r.created_at) < w.end()))
-            for w in weeks]
+    return [
+        WeekVerdicts(
+            week=str(w),
+            verdicts=_verdicts(
+                r for r in reviews if r.status == DONE and w.start() <= as_utc(r.created_at) < w.end()
+            ),
+        )
+        for w in weeks
+    ]
 
 
 def _missing(units: list[Unit], year: int, day: date, config: Config) -> list[Missing]:
     by_deadline: dict[date, list[str]] = defaultdict(list)
     for u in units:
         by_deadline[deadline_for(u.name, year, config)].append(u.name)
-    return [Missing(deadline=d, days_left=(d - day).days, units=names) for d, names in sorted(by_deadline.items())]
+    return [
+        Missing(deadline=d, days_left=(d - day).days, units=names) for d, names in sorted(by_deadline.items())
+    ]
 
 
 # -- reading the store ------------------------------------------------------------------------------
@@ -271,10 +321,17 @@ def read_rows(store: Store, channel: str, week: Week, now: datetime, year: int |
     year = year or report_year(week.sunday)
     since = week.shift(-(HISTORY_WEEKS - 1)).start()
     with store.session() as s:
-        reviews = list(s.scalars(
-            select(ReviewRow).options(defer(ReviewRow.review_json))
-            .where(ReviewRow.status.in_((DONE, FAILED)), ReviewRow.created_at < max(week.end(), now.astimezone(UTC)),
-                   or_(ReviewRow.created_at >= since, ReviewRow.year == year))))
+        reviews = list(
+            s.scalars(
+                select(ReviewRow)
+                .options(defer(ReviewRow.review_json))
+                .where(
+                    ReviewRow.status.in_((DONE, FAILED)),
+                    ReviewRow.created_at < max(week.end(), now.astimezone(UTC)),
+                    or_(ReviewRow.created_at >= since, ReviewRow.year == year),
+                )
+            )
+        )
         start, end = week.start(), week.end()
         ids = [r.id for r in reviews if r.channel == channel and start <= as_utc(r.created_at) < end]
         findings = list(s.scalars(select(FindingRow).where(FindingRow.review_id.in_(ids))))
@@ -288,7 +345,15 @@ def active_channels(store: Store, week: Week, units: list[Unit] | None = None) -
     empty week is still reported where units are expected)."""
     since = week.shift(-(HISTORY_WEEKS - 1)).start()
     with store.session() as s:
-        channels = set(s.scalars(select(ReviewRow.channel).distinct()
-                                 .where(ReviewRow.status.in_((DONE, FAILED)), ReviewRow.created_at >= since,
-                                        ReviewRow.created_at < week.end())))
+        channels = set(
+            s.scalars(
+                select(ReviewRow.channel)
+                .distinct()
+                .where(
+                    ReviewRow.status.in_((DONE, FAILED)),
+                    ReviewRow.created_at >= since,
+                    ReviewRow.created_at < week.end(),
+                )
+            )
+        )
     return sorted(channels | {u.channel for u in units or () if u.channel})

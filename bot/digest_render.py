@@ -11,14 +11,29 @@ from dataclasses import dataclass
 from nianbao.render import VERDICT_ZH
 from nianbao.rules import REGISTRY
 
-from .blocks import (HEADER_CHARS, MAX_BLOCKS, SECTION_CHARS, SEVERITY_MARK, VERDICT_EMOJI, clip, context, escape,
-                     section)
+from .blocks import (
+    HEADER_CHARS,
+    MAX_BLOCKS,
+    SECTION_CHARS,
+    SEVERITY_MARK,
+    VERDICT_EMOJI,
+    clip,
+    context,
+    escape,
+    section,
+)
 from .digest import Digest, StillWrong
 
 SHOWN_UNITS = 15
 SHOWN_RULES = 8
-CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei",
-             "PingFang SC")
+CJK_FONTS = (
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+)
 _VERDICT_COLOURS = {"pass": "#2e7d32", "warn": "#f9a825", "fail": "#c62828"}
 _VERDICT_SYMBOLS = {"pass": "✓", "warn": "!", "fail": "✗"}  # legend without a CJK font: DejaVu has these
 
@@ -33,8 +48,9 @@ class _Style:
     channel: Callable[[str], str]  # Slack shows <#C…> as the channel's name; a terminal has only the id
 
 
-_MRKDWN = _Style(lambda s: f"*{s}*", escape, lambda label, url: f"<{url}|{label}>" if url else label,
-                 lambda c: f"<#{c}>")
+_MRKDWN = _Style(
+    lambda s: f"*{s}*", escape, lambda label, url: f"<{url}|{label}>" if url else label, lambda c: f"<#{c}>"
+)
 _PLAIN = _Style(lambda s: s, lambda s: s, lambda label, _url: label, lambda c: c)
 
 
@@ -57,11 +73,15 @@ def permalink(workspace_url: str, channel: str, ts: str, thread_ts: str | None =
 
 def digest_blocks(d: Digest, workspace_url: str | None = None) -> tuple[str, list[dict]]:
     """(fallback text, blocks) for chat.postMessage."""
-    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": clip(title(d), HEADER_CHARS)}}]
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": clip(title(d), HEADER_CHARS)}}
+    ]
     for heading, lines in _sections(d, _MRKDWN, workspace_url):
         body = _fit(lines, SECTION_CHARS - len(heading) - 8)
         blocks.append(section(f"*{heading}*\n{body}" if heading else body))
-    blocks = blocks[: MAX_BLOCKS - 1] + [context(_footer(d, _MRKDWN) + ("；图表见本线程" if not d.empty else ""))]
+    blocks = blocks[: MAX_BLOCKS - 1] + [
+        context(_footer(d, _MRKDWN) + ("；图表见本线程" if not d.empty else ""))
+    ]
     return summary(d), blocks
 
 
@@ -87,13 +107,20 @@ def _sections(d: Digest, style: _Style, workspace_url: str | None) -> list[tuple
         sections.append(("审阅概况", _overview(d)))
     if d.still_wrong:
         lines = [_wrong_line(u, d.channel, style, workspace_url) for u in d.still_wrong[:SHOWN_UNITS]]
-        sections.append((f"仍有错误的单位（{len(d.still_wrong)}）", _more(lines, len(d.still_wrong), "个单位")))
+        sections.append(
+            (f"仍有错误的单位（{len(d.still_wrong)}）", _more(lines, len(d.still_wrong), "个单位"))
+        )
     if d.rules:
         lines = [_rule_line(r.rule, r.severity, r.units, r.findings, style) for r in d.rules[:SHOWN_RULES]]
         sections.append(("最常见的问题（按单位计）", _more(lines, len(d.rules), "条规则")))
     if d.expected is not None:
-        sections.append((f"未提交 {d.report_year} 年度报告的单位（{sum(len(m.units) for m in d.missing)}/"
-                         f"{d.expected}，剩余天数截至{_md(d.last_day)}）", _missing(d, style)))
+        sections.append(
+            (
+                f"未提交 {d.report_year} 年度报告的单位（{sum(len(m.units) for m in d.missing)}/"
+                f"{d.expected}，剩余天数截至{_md(d.last_day)}）",
+                _missing(d, style),
+            )
+        )
     return sections
 
 
@@ -108,7 +135,9 @@ def _overview(d: Digest) -> list[str]:
         failed = f"，失败 {d.llm_failed} 次" if d.llm_failed else ""
         cached = f"（缓存命中 {d.tokens_cached:,}）" if d.tokens_cached else ""
         cost = "".join(f"，约 {v:.2f} {currency}" for currency, v in d.cost.items())
-        lines.append(f"大模型：调用 {d.llm_calls} 次{failed}，输入 {d.tokens_in:,}{cached} / 输出 {d.tokens_out:,} tokens{cost}")
+        lines.append(
+            f"大模型：调用 {d.llm_calls} 次{failed}，输入 {d.tokens_in:,}{cached} / 输出 {d.tokens_out:,} tokens{cost}"
+        )
     return lines
 
 
@@ -185,8 +214,13 @@ def chart_png(d: Digest) -> bytes | None:
         bottoms = [0] * len(d.history)
         for verdict in ("pass", "warn", "fail"):
             counts = [w.verdicts.get(verdict, 0) for w in d.history]
-            weeks_ax.bar([w.week[-3:] for w in d.history], counts, bottom=bottoms, color=_VERDICT_COLOURS[verdict],
-                         label=VERDICT_ZH[verdict] if font else _VERDICT_SYMBOLS[verdict])
+            weeks_ax.bar(
+                [w.week[-3:] for w in d.history],
+                counts,
+                bottom=bottoms,
+                color=_VERDICT_COLOURS[verdict],
+                label=VERDICT_ZH[verdict] if font else _VERDICT_SYMBOLS[verdict],
+            )
             bottoms = [b + c for b, c in zip(bottoms, counts)]
         weeks_ax.yaxis.get_major_locator().set_params(integer=True)
         weeks_ax.legend(loc="upper left", frameon=False)

@@ -42,7 +42,9 @@ class Schedule:
         """ "MON 09:00", optionally followed by an IANA time zone; ValueError (Chinese) otherwise."""
         m = re.fullmatch(r"([A-Za-z]{3})\s+(\d{1,2}):(\d{2})(?:\s+(\S+))?", text.strip())
         if not m or m[1].upper() not in DAYS or int(m[2]) > 23 or int(m[3]) > 59:
-            raise ValueError(f"--digest「{text}」无效：应为 星期 时:分，例如 \"MON 09:00\"（星期用 {'/'.join(DAYS)}）")
+            raise ValueError(
+                f'--digest「{text}」无效：应为 星期 时:分，例如 "MON 09:00"（星期用 {"/".join(DAYS)}）'
+            )
         try:
             tz = ZoneInfo(m[4]) if m[4] else TZ
         except (ZoneInfoNotFoundError, ValueError):
@@ -67,8 +69,13 @@ class DigestScheduler:
     """Calls ``job(week)`` at every scheduled time until stopped; a failing job is logged, never fatal.
     ``on_stop`` runs once the thread has ended (closing what the job uses)."""
 
-    def __init__(self, schedule: Schedule, job: Callable[[Week], object], clock: Callable[[], datetime],
-                 on_stop: Callable[[], object] | None = None):
+    def __init__(
+        self,
+        schedule: Schedule,
+        job: Callable[[Week], object],
+        clock: Callable[[], datetime],
+        on_stop: Callable[[], object] | None = None,
+    ):
         self.schedule, self.job, self.clock, self.on_stop = schedule, job, clock, on_stop
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -105,8 +112,13 @@ class DigestScheduler:
             log.exception("weekly digest %s failed", week)
 
 
-def start_digests(schedule: Schedule, settings: Settings, config: Config, units: list[Unit] | None,
-                  clock: Callable[[], datetime] = utc_now) -> DigestScheduler:
+def start_digests(
+    schedule: Schedule,
+    settings: Settings,
+    config: Config,
+    units: list[Unit] | None,
+    clock: Callable[[], datetime] = utc_now,
+) -> DigestScheduler:
     """The scheduler thread of ``nianbao serve``, with its own store connection and Web API client."""
     from .app import make_client
 
@@ -118,5 +130,7 @@ def start_digests(schedule: Schedule, settings: Settings, config: Config, units:
 
     scheduler = DigestScheduler(schedule, job, clock, on_stop=store.close)
     scheduler.start()
-    log.info("weekly digest: %s %s %s", DAYS[schedule.weekday], schedule.at.strftime("%H:%M"), schedule.tz.key)
+    log.info(
+        "weekly digest: %s %s %s", DAYS[schedule.weekday], schedule.at.strftime("%H:%M"), schedule.tz.key
+    )
     return scheduler

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,7 +25,7 @@ from nianbao.render.markdown import render as render_markdown
 from .blocks import FAILED_REACTION, VERDICT_REACTION, WORKING_REACTION, escape, failure_text, review_message
 from .commands import SUFFIXES_TEXT, is_report_name
 from .compare import Comparison, compare
-from .fetch import FetchError, Fetched, Limits, Origin, download_slack_file, fetch_url
+from .fetch import Fetched, FetchError, Limits, Origin, download_slack_file, fetch_url
 from .logs import redact, redact_all
 from .reviewing import ReviewFn
 from .store import DONE, IGNORED, ReviewRow, Store, storable
@@ -62,6 +63,16 @@ def user_reason(exc: Exception) -> str | None:
     return None
 
 
+T = TypeVar("T")
+
+
+def _stored(value: T | None, what: str) -> T:
+    """A field the job's kind guarantees is stored: a url job's URL, a found or shared file's id."""
+    if value is None:
+        raise AssertionError(f"the review has no {what}")
+    return value
+
+
 @dataclass
 class Runner:
     client: WebClient
@@ -79,17 +90,19 @@ class Runner:
     def run(self, row: ReviewRow, job: Job) -> str:
         """Do the job; returns the final status (done or ignored)."""
         if row.kind == "url":
-            review, comparison = self._reviewed(row, lambda: fetch_url(row.source_url, self.limits, self.allow_hosts))
-            intro = f"<@{row.user_id}> 请求审阅 {escape(self.mask(row.source_url))}"
+            url = _stored(row.source_url, "URL")
+            review, comparison = self._reviewed(row, lambda: fetch_url(url, self.limits, self.allow_hosts))
+            intro = f"<@{row.user_id}> 请求审阅 {escape(self.mask(url))}"
             self._reply(row, review, comparison, job, intro)
             return DONE
         if row.file_id is None:  # /review last
             row = self._resolve_last(row)
-        info = self.client.files_info(file=row.file_id)["file"]
+        file_id = _stored(row.file_id, "file id")  # _resolve_last stores the file it found, or raises
+        info = self.client.files_info(file=file_id)["file"]
         if not is_report_name(info.get("name")):
             return IGNORED
         if row.thread_ts is None:
-            row = self._locate_share(row, info)
+            row = self._locate_share(row, file_id, info)
         self._react(row, add=WORKING_REACTION)
         review, comparison = self._reviewed(row, lambda: self._download(info))
         self._reply(row, review, comparison, job)
@@ -102,32 +115,45 @@ class Runner:
         for msg in history["messages"]:  # newest first
             for f in msg.get("files", []):
                 if not msg.get("bot_id") and is_report_name(f.get("name")):
-                    self.store.update(row.id, file_id=f["id"], file_name=f["name"], message_ts=msg["ts"],
-                                      thread_ts=msg.get("thread_ts") or msg["ts"])
+                    self.store.update(
+                        row.id,
+                        file_id=f["id"],
+                        file_name=f["name"],
+                        message_ts=msg["ts"],
+                        thread_ts=msg.get("thread_ts") or msg["ts"],
+                    )
                     return self.store.get(row.id)
         raise Unreviewable(f"本频道最近 {HISTORY_LIMIT} 条消息里没有报告文件（{SUFFIXES_TEXT}）")
 
-    def _locate_share(self, row: ReviewRow, info: dict) -> ReviewRow:
+    def _locate_share(self, row: ReviewRow, file_id: str, info: dict) -> ReviewRow:
         """``file_shared`` carries no message ts: the thread comes from the file's shares."""
         for delay in (0, *SHARE_POLLS):
             time.sleep(delay)
             if delay:
-                info = self.client.files_info(file=row.file_id)["file"]
+                info = self.client.files_info(file=file_id)["file"]
             shares = info.get("shares", {})
             for scope in ("public", "private"):
                 if entries := shares.get(scope, {}).get(row.channel):
                     ts = entries[0]["ts"]
-                    self.store.update(row.id, file_name=info["name"], message_ts=ts,
-                                      thread_ts=entries[0].get("thread_ts") or ts)
+                    self.store.update(
+                        row.id,
+                        file_name=info["name"],
+                        message_ts=ts,
+                        thread_ts=entries[0].get("thread_ts") or ts,
+                    )
                     return self.store.get(row.id)
-        log.warning("review %s: no share of %s in %s; answering in the channel", row.id, row.file_id, row.channel)
+        log.warning(
+            "review %s: no share of %s in %s; answering in the channel", row.id, row.file_id, row.channel
+        )
         self.store.update(row.id, file_name=info["name"])
         return self.store.get(row.id)
 
     def _download(self, info: dict) -> Fetched:
         size = info.get("size")
         if size is not None and size > self.limits.max_bytes:
-            raise FetchError(f"文件过大（{size / 1048576:.1f} MB，上限 {self.limits.max_bytes / 1048576:.0f} MB）")
+            raise FetchError(
+                f"文件过大（{size / 1048576:.1f} MB，上限 {self.limits.max_bytes / 1048576:.0f} MB）"
+            )
         url = info.get("url_private_download") or info.get("url_private")
         if not url:
             raise FetchError("Slack 没有提供这个文件的下载地址（外部文件或已删除）")
@@ -147,16 +173,26 @@ class Runner:
             row.file_name = fetched.name
             self.store.update(row.id, file_name=row.file_name)
             review = self._outgoing(self.review(fetched.data, fetched.name))
-        previous = (self.store.previous(row.channel, review.report.issuer, review.report.year, row.id)
-                    if review.report.issuer and review.report.year else None)
+        previous = (
+            self.store.previous(row.channel, review.report.issuer, review.report.year, row.id)
+            if review.report.issuer and review.report.year
+            else None
+        )
         comparison = None
         if previous is not None:
-            before = [Finding.model_validate(f) for f in previous.review_json["findings"]]
-            comparison = compare(before, review.findings, previous.created_at,
-                                 same_content=previous.sha256 == review.source.sha256)
+            before_json = _stored(previous.review_json, "stored review")  # previous() selects only those
+            before = [Finding.model_validate(f) for f in before_json["findings"]]
+            comparison = compare(
+                before,
+                review.findings,
+                previous.created_at,
+                same_content=previous.sha256 == review.source.sha256,
+            )
         if row.review_json is None:
-            changes = (len(comparison.fixed), len(comparison.new), len(comparison.still_open)) if comparison else ()
-            self.store.save_review(row.id, review, previous and previous.id, *changes)
+            changes = (
+                (len(comparison.fixed), len(comparison.new), len(comparison.still_open)) if comparison else ()
+            )
+            self.store.save_review(row.id, review, previous.id if previous is not None else None, *changes)
         return review, comparison
 
     def _outgoing(self, review: Review) -> Review:
@@ -164,24 +200,41 @@ class Runner:
         error) and every text storable, so a resumed job posts exactly what a first run posts."""
         out = Review.model_validate(storable(redact_all(review.to_json_dict(), self.secrets)))
         for sent, kept in zip(review.narrative.calls, out.narrative.calls, strict=True):
-            kept.exchanges = sent.exchanges  # the audit log, not in the JSON: the store masks it (bot/store.py)
+            # the audit log is not in the JSON: masked here the same way (an answer may echo the key)
+            kept.exchanges = storable(redact_all(sent.exchanges, self.secrets))
         return out
 
-    def _reply(self, row: ReviewRow, review: Review, comparison: Comparison | None, job: Job,
-               intro: str | None = None) -> None:
+    def _reply(
+        self,
+        row: ReviewRow,
+        review: Review,
+        comparison: Comparison | None,
+        job: Job,
+        intro: str | None = None,
+    ) -> None:
         if row.reply_ts is None:
             note = "（服务重启后继续完成）" if job.resumed else None
             text, blocks = review_message(review, comparison, intro, note)
-            resp = self.client.chat_postMessage(channel=row.channel, thread_ts=row.thread_ts, text=text,
-                                                blocks=blocks, unfurl_links=False, unfurl_media=False)
+            resp = self.client.chat_postMessage(
+                channel=row.channel,
+                thread_ts=row.thread_ts,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
             row.reply_ts = resp["ts"]
             self.store.update(row.id, reply_ts=row.reply_ts)
         if row.upload_id is None:
             stem = PurePosixPath(row.file_name or "report").stem
             title = escape(f"审阅：{review.report.issuer or stem} {review.report.year or ''}".strip())
-            upload = self.client.files_upload_v2(channel=row.channel, thread_ts=row.thread_ts or row.reply_ts,
-                                                 filename=f"{stem}-审阅.md", content=render_markdown(review),
-                                                 title=title)
+            upload = self.client.files_upload_v2(
+                channel=row.channel,
+                thread_ts=row.thread_ts or row.reply_ts,
+                filename=f"{stem}-审阅.md",
+                content=render_markdown(review),
+                title=title,
+            )
             self.store.update(row.id, upload_id=upload["file"]["id"])
         self._react(row, remove=WORKING_REACTION, add=VERDICT_REACTION[review.verdict])
 

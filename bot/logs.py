@@ -11,8 +11,10 @@ from typing import Any
 
 # Slack tokens, bearer credentials, OpenAI-style keys, and response_urls (anyone holding one can post to
 # the channel). ASCII classes: in Chinese text \b and \w would treat the characters around a token as part of it.
-_PATTERNS = re.compile(r"(?<![A-Za-z0-9])(?:(?:xox[a-z]|xapp)-[A-Za-z0-9-]+|sk-[A-Za-z0-9_-]{16,})"
-                       r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]+|https://hooks\.slack\.com/[!-~]+")
+_PATTERNS = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:xox[a-z]|xapp)-[A-Za-z0-9-]+|sk-[A-Za-z0-9_-]{16,})"
+    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]+|https://hooks\.slack\.com/[!-~]+"
+)
 MIN_SECRET = 8  # a shorter configured secret would mask ordinary words of the text instead
 
 

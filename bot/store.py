@@ -24,13 +24,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    CursorResult,
     DateTime,
     Dialect,
     Engine,
@@ -89,7 +90,8 @@ class Str(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else storable(value)[: self.impl.length]
+        # TypeDecorator.__init__ replaces the class's impl with an instance: String(n) here
+        return None if value is None else storable(value)[: cast(String, self.impl_instance).length]
 
 
 class Txt(TypeDecorator):
@@ -114,13 +116,15 @@ class Json(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: Json()}
+    type_annotation_map = {dict[str, Any]: Json()}  # noqa: RUF012 (SQLAlchemy reads it from the class)
 
 
 class ReviewRow(Base):
     __tablename__ = "reviews"
-    __table_args__ = (Index("ix_reviews_channel_created", "channel", "created_at"),
-                      Index("ix_reviews_issuer_year", "issuer", "year"))
+    __table_args__ = (
+        Index("ix_reviews_channel_created", "channel", "created_at"),
+        Index("ix_reviews_issuer_year", "issuer", "year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(Str(200), unique=True)  # file:<channel>:<file id>, cmd:<trigger>
@@ -128,7 +132,9 @@ class ReviewRow(Base):
     status: Mapped[str] = mapped_column(Str(8), index=True, default=QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_by: Mapped[str | None] = mapped_column(Str(80))  # the process working on it, while unfinished
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its owner's last sign of life
+    heartbeat_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )  # its owner's last sign of life
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -197,8 +203,9 @@ class LLMCallRow(Base):
     error: Mapped[str | None] = mapped_column(Txt)
 
     review: Mapped[ReviewRow] = relationship(back_populates="llm_calls")
-    exchanges: Mapped[list[LLMExchangeRow]] = relationship(back_populates="call", cascade="all, delete-orphan",
-                                                           order_by="LLMExchangeRow.seq")
+    exchanges: Mapped[list[LLMExchangeRow]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="LLMExchangeRow.seq"
+    )
 
 
 class LLMExchangeRow(Base):
@@ -282,8 +289,13 @@ class Store:
     def __init__(self, url: str):
         url = database_url(url)  # a bare postgresql:// URL would ask for psycopg2; we ship psycopg 3
         sqlite = url.startswith("sqlite")
-        connect_args = ({"timeout": 30, "check_same_thread": False} if sqlite
-                        else {"connect_timeout": PG_CONNECT_TIMEOUT} if url.startswith("postgresql") else {})
+        connect_args = (
+            {"timeout": 30, "check_same_thread": False}
+            if sqlite
+            else {"connect_timeout": PG_CONNECT_TIMEOUT}
+            if url.startswith("postgresql")
+            else {}
+        )
         self.engine = create_engine(url, pool_pre_ping=not sqlite, connect_args=connect_args)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -305,8 +317,16 @@ class Store:
     def create(self, dedup_key: str, owner: str | None = None, **fields: Any) -> int | None:
         """A new queued review (``owner``: the process that will run it), or None when one with this key
         exists (a duplicate)."""
-        row = self._insert(ReviewRow(dedup_key=dedup_key, status=QUEUED, attempts=0, claimed_by=owner,
-                                     heartbeat_at=_now() if owner else None, **fields))
+        row = self._insert(
+            ReviewRow(
+                dedup_key=dedup_key,
+                status=QUEUED,
+                attempts=0,
+                claimed_by=owner,
+                heartbeat_at=_now() if owner else None,
+                **fields,
+            )
+        )
         return row.id if row is not None else None
 
     def _insert(self, row):
@@ -329,8 +349,11 @@ class Store:
 
     def start(self, review_id: int) -> ReviewRow:
         with self.session.begin() as s:
-            s.execute(update(ReviewRow).where(ReviewRow.id == review_id)
-                      .values(status=RUNNING, attempts=ReviewRow.attempts + 1, started_at=_now()))
+            s.execute(
+                update(ReviewRow)
+                .where(ReviewRow.id == review_id)
+                .values(status=RUNNING, attempts=ReviewRow.attempts + 1, started_at=_now())
+            )
         return self.get(review_id)
 
     def finish(self, review_id: int, status: str, error: str | None = None) -> None:
@@ -339,31 +362,55 @@ class Store:
     def heartbeat(self, owner: str) -> None:
         """``owner`` is alive: its unfinished reviews are not abandoned."""
         with self.session.begin() as s:
-            s.execute(update(ReviewRow).where(ReviewRow.claimed_by == owner, ReviewRow.status.in_(UNFINISHED))
-                      .values(heartbeat_at=_now()))
+            s.execute(
+                update(ReviewRow)
+                .where(ReviewRow.claimed_by == owner, ReviewRow.status.in_(UNFINISHED))
+                .values(heartbeat_at=_now())
+            )
 
     def abandoned(self, lease: timedelta) -> list[ReviewRow]:
         """Unfinished reviews without an owner, or whose owner was silent for ``lease``."""
         with self.session() as s:
-            return list(s.scalars(select(ReviewRow).where(ReviewRow.status.in_(UNFINISHED), _silent(lease))
-                                  .order_by(ReviewRow.id)))
+            return list(
+                s.scalars(
+                    select(ReviewRow)
+                    .where(ReviewRow.status.in_(UNFINISHED), _silent(lease))
+                    .order_by(ReviewRow.id)
+                )
+            )
 
     def take_over(self, review_id: int, owner: str, lease: timedelta) -> bool:
         """Own an abandoned review; False when another process took it first (or it finished)."""
         with self.session.begin() as s:
-            result = s.execute(update(ReviewRow)
-                               .where(ReviewRow.id == review_id, ReviewRow.status.in_(UNFINISHED), _silent(lease))
-                               .values(claimed_by=owner, heartbeat_at=_now()))
+            # An UPDATE gives a CursorResult; Session.execute's stubs only say Result.
+            result = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(ReviewRow)
+                    .where(ReviewRow.id == review_id, ReviewRow.status.in_(UNFINISHED), _silent(lease))
+                    .values(claimed_by=owner, heartbeat_at=_now())
+                ),
+            )
             return result.rowcount == 1
 
     def release(self, owner: str) -> None:
         """``owner`` stops: its unfinished reviews may be taken over at once."""
         with self.session.begin() as s:
-            s.execute(update(ReviewRow).where(ReviewRow.claimed_by == owner, ReviewRow.status.in_(UNFINISHED))
-                      .values(claimed_by=None, heartbeat_at=None))
+            s.execute(
+                update(ReviewRow)
+                .where(ReviewRow.claimed_by == owner, ReviewRow.status.in_(UNFINISHED))
+                .values(claimed_by=None, heartbeat_at=None)
+            )
 
-    def save_review(self, review_id: int, review: Review, previous_id: int | None = None,
-                    fixed: int | None = None, new: int | None = None, still_open: int | None = None) -> None:
+    def save_review(
+        self,
+        review_id: int,
+        review: Review,
+        previous_id: int | None = None,
+        fixed: int | None = None,
+        new: int | None = None,
+        still_open: int | None = None,
+    ) -> None:
         """The review's result, findings and LLM calls, in one transaction (before anything is posted,
         so a resumed job posts the same review instead of running it again)."""
         with self.session.begin() as s:
@@ -373,34 +420,73 @@ class Store:
             row.n_error, row.n_warning, row.n_info = (review.counts[k] for k in ("error", "warning", "info"))
             row.previous_id, row.n_fixed, row.n_new, row.n_open = previous_id, fixed, new, still_open
             row.review_json = review.to_json_dict()
-            row.findings = [FindingRow(rule=f.rule, severity=f.severity, part=f.part, source=f.source,
-                                       message=f.message, evidence=f.evidence, cell=f.location.cell,
-                                       line=f.location.line, page=f.location.page) for f in review.findings]
+            row.findings = [
+                FindingRow(
+                    rule=f.rule,
+                    severity=f.severity,
+                    part=f.part,
+                    source=f.source,
+                    message=f.message,
+                    evidence=f.evidence,
+                    cell=f.location.cell,
+                    line=f.location.line,
+                    page=f.location.page,
+                )
+                for f in review.findings
+            ]
             row.llm_calls = [_call_row(review_id, c) for c in review.narrative.calls]
 
     def previous(self, channel: str, issuer: str, year: int, before_id: int) -> ReviewRow | None:
         """The latest finished review of the same issuer and year in the same channel (for a re-review;
         another channel's findings may be private to it)."""
         with self.session() as s:
-            return s.scalars(select(ReviewRow)
-                             .where(ReviewRow.channel == channel, ReviewRow.issuer == issuer, ReviewRow.year == year,
-                                    ReviewRow.id < before_id, ReviewRow.status == DONE,
-                                    ReviewRow.review_json.is_not(None))
-                             .order_by(ReviewRow.id.desc()).limit(1)).first()
+            return s.scalars(
+                select(ReviewRow)
+                .where(
+                    ReviewRow.channel == channel,
+                    ReviewRow.issuer == issuer,
+                    ReviewRow.year == year,
+                    ReviewRow.id < before_id,
+                    ReviewRow.status == DONE,
+                    ReviewRow.review_json.is_not(None),
+                )
+                .order_by(ReviewRow.id.desc())
+                .limit(1)
+            ).first()
 
 
 def _call_row(review_id: int, c: LLMCall) -> LLMCallRow:
     """An LLM call with its exchanges, configured secrets masked (the messages' personal numbers
     were masked before they were sent)."""
-    exchanges = [LLMExchangeRow(review_id=review_id, seq=i, model=e.get("model") or c.model,
-                                messages=[{**m, "content": redact(m.get("content") or "")} for m in e["messages"]],
-                                answer=e.get("answer") and redact(e["answer"]), error=e.get("error"),
-                                tokens_in=e.get("tokens_in", 0), tokens_cached=e.get("tokens_cached", 0),
-                                tokens_out=e.get("tokens_out", 0), latency_ms=e.get("latency_ms", 0))
-                 for i, e in enumerate(c.exchanges)]
-    return LLMCallRow(model=c.model, prompt=c.prompt, tokens_in=c.tokens_in, tokens_cached=c.tokens_cached,
-                      tokens_out=c.tokens_out, cost=c.cost, currency=c.currency, latency_ms=c.latency_ms,
-                      attempts=c.attempts, ok=c.ok, error=c.error and redact(c.error), exchanges=exchanges)
+    exchanges = [
+        LLMExchangeRow(
+            review_id=review_id,
+            seq=i,
+            model=e.get("model") or c.model,
+            messages=[{**m, "content": redact(m.get("content") or "")} for m in e["messages"]],
+            answer=e.get("answer") and redact(e["answer"]),
+            error=e.get("error") and redact(e["error"]),
+            tokens_in=e.get("tokens_in", 0),
+            tokens_cached=e.get("tokens_cached", 0),
+            tokens_out=e.get("tokens_out", 0),
+            latency_ms=e.get("latency_ms", 0),
+        )
+        for i, e in enumerate(c.exchanges)
+    ]
+    return LLMCallRow(
+        model=c.model,
+        prompt=c.prompt,
+        tokens_in=c.tokens_in,
+        tokens_cached=c.tokens_cached,
+        tokens_out=c.tokens_out,
+        cost=c.cost,
+        currency=c.currency,
+        latency_ms=c.latency_ms,
+        attempts=c.attempts,
+        ok=c.ok,
+        error=c.error and redact(c.error),
+        exchanges=exchanges,
+    )
 
 
 def _silent(lease: timedelta) -> ColumnElement[bool]:

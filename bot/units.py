@@ -61,7 +61,9 @@ def expected_in(units: list[Unit], channel: str) -> list[Unit]:
 def _from_lines(path: Path, text: str) -> list[Unit]:
     units = []
     for number, line in enumerate(text.splitlines(), 1):
-        cells = [c.strip('"') for c in _SEPARATOR.split(line.strip(), maxsplit=2)]  # a third column is ignored
+        cells = [
+            c.strip('"') for c in _SEPARATOR.split(line.strip(), maxsplit=2)
+        ]  # a third column is ignored
         if not cells[0] or cells[0].startswith("#") or cells[0] in _HEADER:
             continue
         units.append(_unit(f"{path} 第 {number} 行", cells[0], cells[1] if len(cells) > 1 else ""))
@@ -92,5 +94,7 @@ def _unit(where: str, name: str, channel: str) -> Unit:
     if not name_key(name):
         raise UnitsError(f"{where}：缺少单位名称")
     if channel and not CHANNEL_ID.fullmatch(channel):
-        raise UnitsError(f"{where}：频道「{channel}」应为频道 ID，例如 C0123ABCD（在 Slack 的频道详情底部复制）")
+        raise UnitsError(
+            f"{where}：频道「{channel}」应为频道 ID，例如 C0123ABCD（在 Slack 的频道详情底部复制）"
+        )
     return Unit(name, channel or None)

@@ -36,8 +36,15 @@ INTERRUPTED = "服务重启时审阅中断，未能完成；请重新上传文�
 
 
 class Worker:
-    def __init__(self, store: Store, runner: Runner, workers: int, *, heartbeat: float = HEARTBEAT,
-                 lease: timedelta = LEASE):
+    def __init__(
+        self,
+        store: Store,
+        runner: Runner,
+        workers: int,
+        *,
+        heartbeat: float = HEARTBEAT,
+        lease: timedelta = LEASE,
+    ):
         self.store, self.runner = store, runner
         self.heartbeat, self.lease = heartbeat, lease
         self.owner = f"{socket.gethostname()[:50]}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -127,7 +134,9 @@ class Worker:
                 log.info("review %s: %s", job.id, reason)
             reason = self.runner.mask(reason)  # it may quote a URL or an error text
             self.runner.tell_failure(self.store.get(job.id), reason, job)
-            self.store.finish(job.id, FAILED, reason)  # last, like done: a finished row has nothing left to do
+            self.store.finish(
+                job.id, FAILED, reason
+            )  # last, like done: a finished row has nothing left to do
             return
         self.store.finish(job.id, status)
         log.info("review %s %s", job.id, status)

@@ -25,7 +25,9 @@ YARDSTICK = ("expected.json", "labels.json")
 def baseline_scores(ref: str, names: list[str] | None = None, timeout: float = 1800) -> dict:
     """The ``render.as_json`` scores of revision ``ref`` over the cases ``names`` (default: all).
     Raises UserError when the revision cannot be read or its run fails."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref], capture_output=True, check=False)
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", ref], capture_output=True, check=False
+    )
     if archive.returncode != 0:
         raise UserError(f"无法取出版本 {ref}：{archive.stderr.decode('utf-8', 'replace').strip()[:200]}")
     with tempfile.TemporaryDirectory(prefix="nianbao-baseline-") as tmp:
@@ -48,8 +50,16 @@ def baseline_scores(ref: str, names: list[str] | None = None, timeout: float = 1
         env = {**os.environ, "PYTHONPATH": str(root)}
         for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "NIANBAO_LLM_PROVIDER"):
             env.pop(name, None)  # the baseline replays, it never calls a model
-        done = subprocess.run([sys.executable, "-c", "from eval.cli import app; app()", *args], cwd=root, env=env,
-                              capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", "from eval.cli import app; app()", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
         if not out.is_file():
-            raise UserError(f"版本 {ref} 的评测没有完成：{done.stderr.decode('utf-8', 'replace').strip()[-300:]}")
+            raise UserError(
+                f"版本 {ref} 的评测没有完成：{done.stderr.decode('utf-8', 'replace').strip()[-300:]}"
+            )
         return json.loads(out.read_text(encoding="utf-8"))

@@ -101,9 +101,16 @@ def load_case(folder: Path) -> Case:
         raise CaseError(f"{folder / 'labels.json'}：{exc}") from None
     recordings = _read(folder / "recordings.json") or {}
     reference = _read(folder / "reference.json") or {}
-    return Case(folder.name, folder, inputs[0], expected, labels,
-                recordings.get("model", REFERENCE_MODEL), recordings.get("recordings", {}),
-                bool(reference.get("scripted")))
+    return Case(
+        folder.name,
+        folder,
+        inputs[0],
+        expected,
+        labels,
+        recordings.get("model", REFERENCE_MODEL),
+        recordings.get("recordings", {}),
+        bool(reference.get("scripted")),
+    )
 
 
 def case_names(root: Path = ROOT) -> list[str]:

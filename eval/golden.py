@@ -32,20 +32,30 @@ def _order(finding: dict) -> tuple:
 
 
 def _finding(f) -> dict:
-    return {"rule": f.rule, "part": f.part, "cell": f.location.cell, "line": f.location.line, "source": f.source}
+    return {
+        "rule": f.rule,
+        "part": f.part,
+        "cell": f.location.cell,
+        "line": f.location.line,
+        "source": f.source,
+    }
 
 
 def golden_of(review: Review, scripted: bool = False) -> dict:
     findings = [_finding(f) for f in review.findings if f.source != "llm"]
-    golden = {"tables": {k: v for k, v in review.tables.items() if k != "cells_raw"},
-              "findings": sorted(findings, key=_order)}
+    golden = {
+        "tables": {k: v for k, v in review.tables.items() if k != "cells_raw"},
+        "findings": sorted(findings, key=_order),
+    }
     return {**golden, "dropped_quotes": review.narrative.dropped_quotes} if scripted else golden
 
 
 def judged_of(review: Review) -> dict:
     """What the model decided, for scoring: aspect statuses and the LLM's findings."""
-    return {"aspects": {a.aspect: a.status for a in review.narrative.aspects},
-            "findings": sorted((_finding(f) for f in review.findings if f.source == "llm"), key=_order)}
+    return {
+        "aspects": {a.aspect: a.status for a in review.narrative.aspects},
+        "findings": sorted((_finding(f) for f in review.findings if f.source == "llm"), key=_order),
+    }
 
 
 @dataclass
@@ -54,7 +64,7 @@ class Diff:
     unexpected: list[dict] = field(default_factory=list)  # findings the golden does not have
     sources: list[tuple[dict, str]] = field(default_factory=list)  # (golden finding, source found)
     cells: list[tuple[str, Any, Any]] = field(default_factory=list)  # (cell, golden, found)
-    dropped: tuple[int, int] | None = None
+    dropped: tuple[int | None, int | None] | None = None  # (golden, found); None: not given
 
     def __bool__(self) -> bool:
         return bool(self.missing or self.unexpected or self.sources or self.cells or self.dropped)
@@ -92,8 +102,11 @@ def diff(golden: dict, found: dict) -> Diff:
         d.unexpected += g[n:]
         d.sources += [(a, b["source"]) for a, b in zip(w[:n], g[:n]) if a["source"] != b["source"]]
     cells_w, cells_g = _flatten(golden["tables"]), _flatten(found["tables"])
-    d.cells = [(c, cells_w.get(c), cells_g.get(c)) for c in sorted(cells_w.keys() | cells_g.keys())
-               if cells_w.get(c) != cells_g.get(c)]
+    d.cells = [
+        (c, cells_w.get(c), cells_g.get(c))
+        for c in sorted(cells_w.keys() | cells_g.keys())
+        if cells_w.get(c) != cells_g.get(c)
+    ]
     if golden.get("dropped_quotes") != found.get("dropped_quotes"):
         d.dropped = (golden.get("dropped_quotes"), found.get("dropped_quotes"))
     return d

@@ -97,7 +97,9 @@ class ReplayServer:
                 except ValueError:
                     body = None
                 if not self.path.endswith("/chat/completions") or not isinstance(body, dict):
-                    self.send_json(404, _error(404, "replay: only POST /v1/chat/completions with a JSON body"))
+                    self.send_json(
+                        404, _error(404, "replay: only POST /v1/chat/completions with a JSON body")
+                    )
                     return
                 self.send_json(*server._answer(body))
 
@@ -138,8 +140,9 @@ class ReplayServer:
         with self._lock:
             if entry is None:
                 self.missing.append(key)
-                return 400, _error(400, f"replay: no recording for request {key}; "
-                                        "re-record with `nianbao eval --record`")
+                return 400, _error(
+                    400, f"replay: no recording for request {key}; re-record with `nianbao eval --record`"
+                )
             self.used[key] = entry
         if "status" in entry:
             return entry["status"], _error(entry["status"], f"recorded error {entry['status']}")
@@ -157,12 +160,24 @@ def _completion(body: dict, entry: Entry) -> dict:
     finish = "stop"
     if body.get("tools"):
         name = body["tools"][0]["function"]["name"]
-        message = {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "call_replay", "type": "function", "function": {"name": name, "arguments": entry["content"]}}]}
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_replay",
+                    "type": "function",
+                    "function": {"name": name, "arguments": entry["content"]},
+                }
+            ],
+        }
         finish = "tool_calls"
     return {
-        "id": "chatcmpl-replay", "object": "chat.completion", "created": int(time.time()),
-        "model": str(body.get("model", "")), "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "id": "chatcmpl-replay",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": str(body.get("model", "")),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
         "usage": entry.get("usage") or {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }
 
@@ -188,9 +203,11 @@ class Upstream:
         self.prompt_id = prompt_id
 
     def __call__(self, body: dict) -> Entry:
-        request = urllib.request.Request(self.url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                         headers={"content-type": "application/json",
-                                                  "authorization": f"Bearer {self.api_key}"})
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+            headers={"content-type": "application/json", "authorization": f"Bearer {self.api_key}"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 answer = json.load(response)
@@ -204,9 +221,13 @@ class Upstream:
         if not isinstance(content, str):
             raise UpstreamError(502, "upstream answer has no text content")
         served_by = f" ({answer['system_fingerprint']})" if answer.get("system_fingerprint") else ""
-        return {"source": answer.get("model") or body.get("model"), "prompt": self.prompt_id,
-                "note": f"recorded from the model by `nianbao eval --record`{served_by}", "content": content,
-                "usage": answer.get("usage") or {}}
+        return {
+            "source": answer.get("model") or body.get("model"),
+            "prompt": self.prompt_id,
+            "note": f"recorded from the model by `nianbao eval --record`{served_by}",
+            "content": content,
+            "usage": answer.get("usage") or {},
+        }
 
 
 def _reason(exc: urllib.error.HTTPError) -> str:

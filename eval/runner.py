@@ -24,7 +24,9 @@ from .golden import Diff, diff, golden_of, judged_of
 from .replay import OnMiss, ReplayServer, Upstream
 
 MISSING = "缺少录制：提示词或叙述输入已变化，请配置大模型后运行 nianbao eval --record"
-SCRIPTED = "本用例的答案是手写的（scripted），--record 不会替换：请运行 python scripts/make_eval_cases.py 重新生成键"
+SCRIPTED = (
+    "本用例的答案是手写的（scripted），--record 不会替换：请运行 python scripts/make_eval_cases.py 重新生成键"
+)
 
 
 @dataclass
@@ -43,8 +45,11 @@ class CaseOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.missing and (self.updated or (
-            self.case.expected is not None and not self.diff))
+        return (
+            self.error is None
+            and not self.missing
+            and (self.updated or (self.case.expected is not None and not self.diff))
+        )
 
 
 def replay_settings(server: ReplayServer, model: str) -> LLMSettings:
@@ -74,17 +79,18 @@ class _Runner:
         return self.reviewers[settings]
 
     def run(self, case: Case, update: bool) -> CaseOutcome:
-        recording = self.record is not None and not case.scripted
-        if recording:
+        record = None if case.scripted else self.record  # set: recording this case from the model
+        if record is not None:
             # the preset's fields go through the replay server to the model, which the client waits for
-            settings = replace(self.record, base_url=self.server.base_url, api_key="replay",
-                               timeout=self.record.timeout + 5)
+            settings = replace(
+                record, base_url=self.server.base_url, api_key="replay", timeout=record.timeout + 5
+            )
         else:  # a scripted answer tests the code: the same for every model
             settings = replay_settings(self.server, case.model if case.scripted else self.model or case.model)
         reviewer = self.reviewer(settings)
         on_miss: OnMiss | None = None
-        if recording:
-            on_miss = Upstream(self.record.endpoint, self.record.api_key, self.record.timeout, reviewer.prompt.id)
+        if record is not None:
+            on_miss = Upstream(record.endpoint, record.api_key, record.timeout, reviewer.prompt.id)
         book = {k: e for k, e in case.recordings.items() if model_of(e, case.model) == settings.model}
         self.server.load(book, on_miss)
         outcome = CaseOutcome(case, settings.model)
@@ -100,7 +106,7 @@ class _Runner:
         outcome.used = dict(self.server.used)
         if self.server.errors:
             outcome.error = f"录制失败：{self.server.errors[0]}"
-        elif recording and not outcome.missing and outcome.used != book:
+        elif record is not None and not outcome.missing and outcome.used != book:
             outcome.recorded = len(outcome.used.keys() - book.keys())
             case.save_recordings(settings.model, outcome.used)
         outcome.found = golden_of(review, case.scripted)
@@ -108,14 +114,20 @@ class _Runner:
         outcome.narrative = review.narrative
         if case.expected is not None:
             outcome.diff = diff(case.expected, outcome.found)
-        if update and outcome.error is None and not outcome.missing and (outcome.diff or case.expected is None):
+        if (
+            update
+            and outcome.error is None
+            and not outcome.missing
+            and (outcome.diff or case.expected is None)
+        ):
             case.save_expected(outcome.found)
             outcome.updated = True
         return outcome
 
 
-def run(cases: list[Case], record: LLMSettings | None = None, update: bool = False,
-        model: str | None = None) -> list[CaseOutcome]:
+def run(
+    cases: list[Case], record: LLMSettings | None = None, update: bool = False, model: str | None = None
+) -> list[CaseOutcome]:
     """``record``: the configured model's settings (``LLMSettings.from_env()``), or None to replay
     the recordings of ``model`` (default: each case's default model)."""
     with ReplayServer() as server:

@@ -101,11 +101,16 @@ class Scores:
 
     def below(self, limits: Thresholds) -> list[str]:
         """The thresholds this run misses, one Chinese line each."""
-        checks = (("大模型发现的精确率", self.llm_total.precision, limits.llm_precision),
-                  ("大模型发现的召回率", self.llm_total.recall, limits.llm_recall),
-                  ("方面判断的一致率", self.aspect_accuracy, limits.aspect_accuracy))
-        return [f"{name} {value * 100:.1f}% 低于阈值 {limit * 100:.0f}%" for name, value, limit in checks
-                if value is not None and value < limit]
+        checks = (
+            ("大模型发现的精确率", self.llm_total.precision, limits.llm_precision),
+            ("大模型发现的召回率", self.llm_total.recall, limits.llm_recall),
+            ("方面判断的一致率", self.aspect_accuracy, limits.aspect_accuracy),
+        )
+        return [
+            f"{name} {value * 100:.1f}% 低于阈值 {limit * 100:.0f}%"
+            for name, value, limit in checks
+            if value is not None and value < limit
+        ]
 
 
 def _order(scores: dict[str, Score]) -> dict[str, Score]:
@@ -131,6 +136,8 @@ def score(outcomes: list[CaseOutcome]) -> Scores:
     for o in outcomes:
         if o.found is None:
             continue
+        judged, n = o.judged, o.narrative
+        assert judged is not None and n is not None  # the runner sets them together with found
         if o.case.expected is not None:
             want = Counter(match_key(f) for f in o.case.expected["findings"])
             got = Counter(match_key(f) for f in o.found["findings"])
@@ -142,19 +149,29 @@ def score(outcomes: list[CaseOutcome]) -> Scores:
         # a scripted answer tests the code, not a model; a draft is no yardstick yet
         if labels is not None and labels.reviewed and not o.case.scripted:
             want = Counter((f.rule, f.part, None, f.line) for f in labels.findings)
-            _count(llm, want, Counter(match_key(f) for f in o.judged["findings"]))
+            _count(llm, want, Counter(match_key(f) for f in judged["findings"]))
             for aspect, status in labels.aspects.items():
-                aspects.setdefault(aspect, Confusion()).add(status, o.judged["aspects"].get(aspect))
+                aspects.setdefault(aspect, Confusion()).add(status, judged["aspects"].get(aspect))
         provenance.update(e.get("source") or REFERENCE_MODEL for e in o.used.values() if "status" not in e)
-        n = o.narrative
         # getattr: a --baseline revision's Narrative may predate the cache and cost fields
-        tokens.update(tokens_in=n.tokens_in, tokens_cached=getattr(n, "tokens_cached", 0), tokens_out=n.tokens_out)
-        if getattr(n, "cost", None) is not None:
-            cost[n.currency] += n.cost
+        tokens.update(
+            tokens_in=n.tokens_in, tokens_cached=getattr(n, "tokens_cached", 0), tokens_out=n.tokens_out
+        )
+        if (spent := getattr(n, "cost", None)) is not None:
+            cost[n.currency] += spent
         elif n.calls:
             unpriced = True
     llm_total = Score()
     for s in llm.values():
         llm_total += s
-    return Scores(_order(rules), deterministic, _order(llm), llm_total, dict(sorted(aspects.items())), provenance,
-                  tokens, dict(cost), unpriced)
+    return Scores(
+        _order(rules),
+        deterministic,
+        _order(llm),
+        llm_total,
+        dict(sorted(aspects.items())),
+        provenance,
+        tokens,
+        dict(cost),
+        unpriced,
+    )

@@ -92,9 +92,11 @@ class DocumentBuilder:
             if clean:
                 self.blocks.append(Paragraph(clean, len(self.lines), page, page_line))
 
-    def table(self, grid: list[list[str | None]], page: int | None = None,
-              page_lines: list[int] | None = None) -> None:
-        """``grid`` rows with merged positions already de-duplicated (None or absent)."""
+    def table(
+        self, grid: list[list[str | None]], page: int | None = None, page_lines: list[int] | None = None
+    ) -> Table | None:
+        """``grid`` rows with merged positions already de-duplicated (None or absent). The table
+        added, or None when no row held a cell (nothing is added)."""
         rows: list[list[Cell]] = []
         start = len(self.lines) + 1
         for r, raw_row in enumerate(grid):
@@ -110,8 +112,11 @@ class DocumentBuilder:
             self.lines.append("")
             if row:
                 rows.append(row)
-        if rows:
-            self.blocks.append(Table(rows, start, page))
+        if not rows:
+            return None
+        table = Table(rows, start, page)
+        self.blocks.append(table)
+        return table
 
     def build(self, published_on: str | None = None) -> Document:
         return Document(self.fmt, self.blocks, self.lines, self.artifacts, published_on)

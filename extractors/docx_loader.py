@@ -83,15 +83,22 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
         name = "".join(c if c.isprintable() else "?" for c in info.filename)[:80]  # stays one line
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             # Word writes neither bzip2 nor LZMA, whose bombs inflate a millionfold in one step
-            method = zipfile.compressor_names.get(info.compress_type, f"编号 {info.compress_type}")
+            # compressor_names is undocumented, so typeshed leaves it out; it is in every CPython
+            method = zipfile.compressor_names.get(  # type: ignore[attr-defined]
+                info.compress_type, f"编号 {info.compress_type}"
+            )
             raise LimitError(f"docx 中的 {name} 用了 Word 不用的压缩方式（{method}）")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MAX_MEMBER_BYTES:
-            raise LimitError(f"docx 中的 {name} 解压后有 {info.file_size / _MB:.0f} MB，超过 "
-                             f"{MAX_MEMBER_BYTES // _MB} MB（压缩比 {ratio:.0f}:1）")
+            raise LimitError(
+                f"docx 中的 {name} 解压后有 {info.file_size / _MB:.0f} MB，超过 "
+                f"{MAX_MEMBER_BYTES // _MB} MB（压缩比 {ratio:.0f}:1）"
+            )
         if info.file_size > RATIO_FROM and ratio > MAX_RATIO:
-            raise LimitError(f"docx 中的 {name} 压缩比 {ratio:.0f}:1，超过 {MAX_RATIO}:1"
-                             f"（解压后 {info.file_size / _MB:.0f} MB）")
+            raise LimitError(
+                f"docx 中的 {name} 压缩比 {ratio:.0f}:1，超过 {MAX_RATIO}:1"
+                f"（解压后 {info.file_size / _MB:.0f} MB）"
+            )
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise LimitError(f"docx 解压后共 {total / _MB:.0f} MB，超过 {MAX_TOTAL_BYTES // _MB} MB")

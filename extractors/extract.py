@@ -31,8 +31,11 @@ class Extraction:
     statistical: frozenset[int] = frozenset()  # first lines of the table blocks read as 二/三/四
 
     def part_paragraphs(self, part: str) -> list[Paragraph]:
-        return [p for p in self.doc.paragraphs if part_of_line(self.parts, p.line) == part
-                and not any(h.line == p.line for h in self.parts)]
+        return [
+            p
+            for p in self.doc.paragraphs
+            if part_of_line(self.parts, p.line) == part and not any(h.line == p.line for h in self.parts)
+        ]
 
     def part_of(self, line: int | None) -> str | None:
         return part_of_line(self.parts, line) if line else None
@@ -40,21 +43,26 @@ class Extraction:
     @property
     def narrative(self) -> list[Paragraph]:
         """Front matter and parts 一, 五, 六: the text a reader (or the LLM) reviews as prose."""
-        return [p for p in self.doc.paragraphs if part_of_line(self.parts, p.line) in (None, "一", "五", "六")]
+        return [
+            p for p in self.doc.paragraphs if part_of_line(self.parts, p.line) in (None, "一", "五", "六")
+        ]
 
     def narrative_table_rows(self) -> list[Paragraph]:
         """Other tables inside the narrative (a staff list in part 一, say) as one line per row:
         they belong to the prose a reader checks, unlike the statistical tables."""
-        return [Paragraph(" | ".join(c.text for c in row if c.text.strip()), row[0].line, row[0].page)
-                for t in self.doc.tables
-                if t.line not in self.statistical and part_of_line(self.parts, t.line) in (None, "一", "五", "六")
-                for row in t.rows if any(c.text.strip() for c in row)]
+        return [
+            Paragraph(" | ".join(c.text for c in row if c.text.strip()), row[0].line, row[0].page)
+            for t in self.doc.tables
+            if t.line not in self.statistical and part_of_line(self.parts, t.line) in (None, "一", "五", "六")
+            for row in t.rows
+            if any(c.text.strip() for c in row)
+        ]
 
 
 def _classify(table: Table) -> str | None:
     text = "".join(fold(c.text) for c in table.cells()[:80])
     scores = {t: sum(sign in text for sign in signs) for t, signs in _TABLE_SIGNS.items()}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     return best if scores[best] else None
 
 
@@ -70,7 +78,9 @@ def _group_tables(doc: Document, parts: list[PartHeading]) -> dict[str, list[Tab
                 previous = None
             continue
         part = part_of_line(parts, block.line)
-        kind = _classify(block) or _PART_TABLE.get(part or "") or (previous if part == previous_part else None)
+        kind = (
+            _classify(block) or _PART_TABLE.get(part or "") or (previous if part == previous_part else None)
+        )
         if kind:
             grouped[kind].append(block)
         previous, previous_part = kind, part
@@ -79,8 +89,11 @@ def _group_tables(doc: Document, parts: list[PartHeading]) -> dict[str, list[Tab
 
 def _template(tables: TableSet, legacy: list[Paragraph], found_any: bool) -> str | None:
     signals = tables.signals
-    has_2019 = any(fold(s) in signals for s in S.SIGNS_2019) or tables.t3_flat_other_handling \
+    has_2019 = (
+        any(fold(s) in signals for s in S.SIGNS_2019)
+        or tables.t3_flat_other_handling
         or any("t2_2019" in k for k in tables.cells)
+    )
     has_2021 = any(any(fold(s) in sig for sig in signals) for s in S.SIGNS_2021)
     if has_2019 and has_2021:
         return "hybrid"
@@ -106,8 +119,9 @@ def extract(doc: Document) -> Extraction:
             tables.found[kind] = grouped[kind][0].line
             reader([row for t in grouped[kind] for row in t.rows], tables)
     title = meta.title or ""
-    is_report = len(parts) >= 2 or tables.found or len(legacy) >= 2 or (
-        "年度报告" in title and "公开" in title)
+    is_report = (
+        len(parts) >= 2 or tables.found or len(legacy) >= 2 or ("年度报告" in title and "公开" in title)
+    )
     if not is_report:
         raise NotAReportError("不是政府信息公开工作年度报告（没有找到报告的各部分标题，也没有统计表）")
     template = _template(tables, legacy, bool(tables.found))

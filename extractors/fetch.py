@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import PurePosixPath
+from typing import cast
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from nianbao.errors import UserError
@@ -30,7 +31,10 @@ _CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 _URL_SAFE = "/%:@!$&'()*+,;=~"  # reserved characters and existing %XX escapes pass through
 Origin = tuple[str, str, int]  # scheme, host, port: http://files.slack.com:443 is not Slack's origin
-_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))  # IPv4 in the last 32 bits
+_NAT64 = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+)  # IPv4 in the last 32 bits
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -58,16 +62,23 @@ def origin_of(url: str) -> Origin:
     return (scheme, parts.hostname or "", parts.port or (443 if scheme == "https" else 80))
 
 
-def fetch_url(url: str, limits: Limits, allow: Iterable[str] = (), *, token: str | None = None,
-              token_origins: frozenset[Origin] = frozenset()) -> Fetched:
+def fetch_url(
+    url: str,
+    limits: Limits,
+    allow: Iterable[str] = (),
+    *,
+    token: str | None = None,
+    token_origins: frozenset[Origin] = frozenset(),
+) -> Fetched:
     """A user-supplied http(s) URL: public addresses only, unless the host or address is allow-listed.
     With ``token``, the URL is one of ``token_origins``' (a Slack file): the token goes to those
     origins only, and they need no allow-listing."""
     return _get(url, limits, tuple(allow), token=token, token_origins=token_origins)
 
 
-def _get(url: str, limits: Limits, allow: tuple[str, ...], token: str | None,
-         token_origins: frozenset[Origin]) -> Fetched:
+def _get(
+    url: str, limits: Limits, allow: tuple[str, ...], token: str | None, token_origins: frozenset[Origin]
+) -> Fetched:
     deadline = time.monotonic() + limits.timeout
     for _ in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
@@ -120,7 +131,9 @@ def _resolve(address: tuple[str, int], allow: tuple[str, ...], check: bool) -> s
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise FetchError(f"无法解析主机名 {host}") from None
-    ips = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    # An AF_INET/AF_INET6 sockaddr starts with the address string; typeshed's union also covers
+    # families (an int first item) that a host-name lookup for SOCK_STREAM never returns.
+    ips = [ipaddress.ip_address(cast(str, info[4][0]).split("%")[0]) for info in infos]
     if check and host.lower() not in allow:
         networks = [ipaddress.ip_network(a, strict=False) for a in allow if _is_network(a)]
         for ip in ips:
@@ -128,7 +141,9 @@ def _resolve(address: tuple[str, int], allow: tuple[str, ...], check: bool) -> s
                 continue
             for each in _with_embedded(ip):  # the IPv4 inside reaches the same place through a gateway
                 if (not each.is_global or each.is_multicast) and not any(each in net for net in networks):
-                    raise FetchError(f"拒绝访问内网或保留地址 {host}（{each}）；如确需访问，请让管理员用 --allow-host 放行")
+                    raise FetchError(
+                        f"拒绝访问内网或保留地址 {host}（{each}）；如确需访问，请让管理员用 --allow-host 放行"
+                    )
     return str(ips[0])
 
 
@@ -193,8 +208,12 @@ class _Pinned(http.client.HTTPConnection):
         sock = socket.create_connection((self.ip, self.port), _left(self.deadline))
         try:
             sock.settimeout(_left(self.deadline))  # the TLS handshake gets what the connect left
-            bounded = (self.tls.wrap_socket(sock, server_hostname=self.host) if self.tls
-                       else _Socket(fileno=sock.detach()))
+            # The context comes from _tls_context(), whose sslsocket_class is _TLSSocket.
+            bounded: _Socket | _TLSSocket = (
+                cast(_TLSSocket, self.tls.wrap_socket(sock, server_hostname=self.host))
+                if self.tls
+                else _Socket(fileno=sock.detach())
+            )
         except BaseException:
             sock.close()
             raise
@@ -207,7 +226,8 @@ def _read(resp: http.client.HTTPResponse, max_bytes: int) -> bytes:
     length = resp.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise too_big
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = resp.read1(_CHUNK)
         if not chunk:

@@ -11,10 +11,11 @@ import codecs
 import datetime
 import re
 from collections.abc import Callable
-from itertools import islice
-from typing import NamedTuple
+from collections.abc import Set as AbstractSet
+from itertools import chain, islice
+from typing import NamedTuple, cast
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from .document import Document, DocumentBuilder
 from .errors import LimitError
@@ -23,20 +24,69 @@ from .normalize import fold
 from .text_loader import decode
 
 # never report text, wherever they are
-_JUNK_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button", "input",
-              "textarea"}
+_JUNK_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "svg",
+    "select",
+    "button",
+    "input",
+    "textarea",
+}
 # site chrome, unless it wraps the report itself
 _CHROME_TAGS = {"nav", "header", "footer", "aside", "form"}
 _CHROME_CONTAINERS = {"div", "ul", "ol", "dl", "section", "p", "span"}
-_CHROME_NAME = re.compile(r"nav|menu|header|footer|breadcrumb|sidebar|share|copyright|link|banner|search", re.I)
+_CHROME_NAME = re.compile(
+    r"nav|menu|header|footer|breadcrumb|sidebar|share|copyright|link|banner|search", re.I
+)
 
-_BLOCKS = {"address", "article", "blockquote", "body", "caption", "center", "dd", "div", "dl", "dt", "fieldset",
-           "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "html", "li", "main", "ol", "p", "pre",
-           "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"} | _CHROME_TAGS
+_BLOCKS = {
+    "address",
+    "article",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+} | _CHROME_TAGS
 
 # A short text node naming a part: one key per part, so a page's candidates can be compared.
-_PART_KEYS = re.compile(r"(总体情况)|(主动公开政府信息)|(收到和处理政府信息公开申请)|(行政复议)|(存在的?主要问题|存在问题)"
-                        r"|(需要报告的事项)")
+_PART_KEYS = re.compile(
+    r"(总体情况)|(主动公开政府信息)|(收到和处理政府信息公开申请)|(行政复议)|(存在的?主要问题|存在问题)"
+    r"|(需要报告的事项)"
+)
 _HEADING_MAX_CHARS = 30  # longer text mentioning a part name is narrative (e.g. an intro listing all six)
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
@@ -44,8 +94,10 @@ _GB_NAMES = {"gbk", "gb2312", "gb_2312-80", "gb18030", "x-gbk", "cp936", "euc-cn
 # The charsets browsers know (WHATWG Encoding Standard), by Python's codec names. Python has other
 # codecs a page may name: rot13, base64, zlib and hex are no text encodings, punycode decodes in
 # quadratic time; those declarations are ignored like unknown ones.
-_WEB_CHARSETS = re.compile(r"utf-8|utf-16(-[lb]e)?|gb18030|gbk|gb2312|big5(hkscs)?|euc_jp|shift_jis|iso2022_jp"
-                           r"|euc_kr|cp\d+|iso8859-\d+|koi8-[ru]|mac-roman|ascii")
+_WEB_CHARSETS = re.compile(
+    r"utf-8|utf-16(-[lb]e)?|gb18030|gbk|gb2312|big5(hkscs)?|euc_jp|shift_jis|iso2022_jp"
+    r"|euc_kr|cp\d+|iso8859-\d+|koi8-[ru]|mac-roman|ascii"
+)
 _DATE_METAS = {"pubdate", "publishdate", "firstpublishedtime", "article:published_time"}
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TITLE_METAS = {"articletitle", "og:title", "title"}
@@ -53,7 +105,9 @@ _TITLE_CLASS = re.compile(r"title", re.I)
 _SITE_SEPARATOR = re.compile(r"[_|｜]| [-—–] ")  # 「报告名_站点名」「报告名 - 站点名」
 
 # a source line break between two CJK characters is not a space
-_CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n[ \t\r\n\f]*(?=[\u3000-\u9fff\uff00-\uffef])")
+_CJK_BREAK = re.compile(
+    r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n[ \t\r\n\f]*(?=[\u3000-\u9fff\uff00-\uffef])"
+)
 _WHITESPACE = re.compile(r"[ \t\r\n\f]+")  # not NBSP: &nbsp; is meant to stay
 # A report table is at most ~30 wide and ~40 long: spans beyond these are corrupt or hostile
 # (a few KB of nested rowspan/colspan would otherwise expand into millions of cells).
@@ -109,7 +163,7 @@ def _outline(soup: BeautifulSoup) -> dict[int, _Holder]:
     that also drops the junk; LimitError past MAX_DEPTH levels."""
     found: dict[int, _Holder] = {}
     junk: list[Tag] = []
-    stack: list[tuple[Tag | NavigableString, int, bool]] = [(soup, 0, False)]  # node, depth, inside a link
+    stack: list[tuple[PageElement, int, bool]] = [(soup, 0, False)]  # node, depth, inside a link
     while stack:
         node, depth, in_link = stack.pop()
         if isinstance(node, Tag):
@@ -120,8 +174,14 @@ def _outline(soup: BeautifulSoup) -> dict[int, _Holder]:
                 raise LimitError(f"网页的元素嵌套超过 {MAX_DEPTH} 层")
             in_link = in_link or node.name == "a"
             stack.extend((child, depth + 1, in_link) for child in reversed(node.contents))
-        elif (not in_link and type(node) is NavigableString and len(node.strip()) <= _HEADING_MAX_CHARS
-              and (match := _PART_KEYS.search(node))):
+        elif (
+            not in_link
+            and type(node) is NavigableString
+            and len(node.strip()) <= _HEADING_MAX_CHARS
+            and (match := _PART_KEYS.search(node))
+            and node.parent is not None  # always: it was reached as a child
+            and match.lastindex is not None  # always: every alternative of _PART_KEYS is a group
+        ):
             # not comments and the like, narrative, or a link (a table of contents is navigation)
             _mark(found, node.parent, depth - 1, match.lastindex)
     for element in junk:
@@ -132,12 +192,11 @@ def _outline(soup: BeautifulSoup) -> dict[int, _Holder]:
 def _mark(found: dict[int, _Holder], element: Tag, depth: int, part: int) -> None:
     """``element`` and its ancestors below the soup hold ``part``. The walk up stops at the first one
     known to hold it already: its ancestors were marked then, so marking is linear at any depth."""
-    while depth > 0:
-        holder = found.setdefault(id(element), _Holder(element, set(), depth))
+    for level, holding in zip(range(depth, 0, -1), chain([element], element.parents)):
+        holder = found.setdefault(id(holding), _Holder(holding, set(), level))
         if part in holder.parts:
             return
         holder.parts.add(part)
-        element, depth = element.parent, depth - 1
 
 
 def _content_root(headed: dict[int, _Holder]) -> Tag | None:
@@ -150,8 +209,11 @@ def _content_root(headed: dict[int, _Holder]) -> Tag | None:
 def _page_title(soup: BeautifulSoup) -> str | None:
     """The report's title as the page gives it: meta tags, the article heading, or <title> without the
     site name; the best ranked, in that order on ties."""
-    texts = [meta.get("content") or "" for meta in soup.find_all("meta")
-             if (meta.get("name") or meta.get("property") or "").strip().lower() in _TITLE_METAS]
+    texts = [
+        _attr(meta, "content")
+        for meta in soup.find_all("meta")
+        if (_attr(meta, "name") or _attr(meta, "property")).strip().lower() in _TITLE_METAS
+    ]
     texts += [heading.get_text() for heading in soup.find_all(["h1", "h2", "h3"])]
     texts += [element.get_text() for element in soup.find_all(["div", "p"], class_=_TITLE_CLASS)]
     texts += [soup.title.get_text()] if soup.title else []
@@ -197,10 +259,16 @@ def _chrome_name(element: Tag) -> bool:
     return any(_CHROME_NAME.search(name) for name in names)
 
 
+def _attr(tag: Tag, name: str) -> str:
+    """A single-valued attribute's text, "" when absent."""
+    # bs4 makes a list only of multi-valued attributes (class, rel and the like), never of these
+    return cast(str, tag.get(name) or "")
+
+
 def _published_on(soup: BeautifulSoup) -> str | None:
     for meta in soup.find_all("meta"):
-        key = (meta.get("name") or meta.get("property") or "").strip().lower()
-        if key in _DATE_METAS and (match := _DATE.search(meta.get("content") or "")):
+        key = (_attr(meta, "name") or _attr(meta, "property")).strip().lower()
+        if key in _DATE_METAS and (match := _DATE.search(_attr(meta, "content"))):
             try:
                 return datetime.date(*map(int, match.groups())).isoformat()
             except ValueError:
@@ -212,8 +280,12 @@ class _Flow:
     """Turns markup into lines: block elements and <br> end a line; data tables (those holding no
     table, by id() in ``holds_table``) go to ``on_table``."""
 
-    def __init__(self, on_line: Callable[[str], None], on_table: Callable[[Tag], None] | None = None,
-                 holds_table: set[int] = frozenset()):
+    def __init__(
+        self,
+        on_line: Callable[[str], None],
+        on_table: Callable[[Tag], object] | None = None,
+        holds_table: AbstractSet[int] = frozenset(),
+    ):
         self.on_line, self.on_table, self.holds_table = on_line, on_table, holds_table
         self.parts: list[str] = []
 
@@ -226,6 +298,8 @@ class _Flow:
             if isinstance(child, NavigableString):
                 if type(child) is NavigableString:
                     self.parts.append(child)
+            elif not isinstance(child, Tag):
+                continue  # never: bs4's tree holds only strings and tags
             elif child.name == "br":
                 self.end_line()
             elif child.name == "table" and self.on_table and id(child) not in self.holds_table:

@@ -34,7 +34,9 @@ def load_legacy(data: bytes, name: str) -> Document:
         if not converted.is_file():
             raise LoadError("LibreOffice 未能把该文件转换为 .docx（文件可能已损坏，或不是 Word/WPS 文档）")
         if (size := converted.stat().st_size) > MAX_CONVERTED_BYTES:
-            raise LimitError(f"LibreOffice 转换出的 .docx 有 {size >> 20} MB，超过 {MAX_CONVERTED_BYTES >> 20} MB")
+            raise LimitError(
+                f"LibreOffice 转换出的 .docx 有 {size >> 20} MB，超过 {MAX_CONVERTED_BYTES >> 20} MB"
+            )
         document = load_docx(converted.read_bytes())
     document.format = "doc"
     return document
@@ -63,12 +65,26 @@ def convert(sources: list[Path], target: str, outdir: Path) -> None:
     limit = _timeout()
     # a killed soffice.bin may still be writing its profile while it is removed: ignore that
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-profile-", ignore_cleanup_errors=True) as profile:
-        command = [_soffice(), "--headless", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
-                   "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
+        command = [
+            _soffice(),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            *map(str, sources),
+        ]
         try:
             # own session, so a timeout can kill soffice.bin and its helpers, not just the launcher
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         except OSError as exc:
             raise LoadError(f"无法启动 LibreOffice（{exc.strerror or exc}）") from None
         try:
@@ -77,6 +93,8 @@ def convert(sources: list[Path], target: str, outdir: Path) -> None:
             with contextlib.suppress(ProcessLookupError):  # it may have exited just now
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            raise LoadError(f"LibreOffice 转换超时（超过 {limit:g} 秒），已终止；可调大 NIANBAO_SOFFICE_TIMEOUT") from None
+            raise LoadError(
+                f"LibreOffice 转换超时（超过 {limit:g} 秒），已终止；可调大 NIANBAO_SOFFICE_TIMEOUT"
+            ) from None
     if returncode != 0:
         raise LoadError(f"LibreOffice 转换失败（退出码 {returncode}），文件可能已损坏或格式不受支持")

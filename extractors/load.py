@@ -24,14 +24,29 @@ MAX_CHARS = 4_000_000
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # pictures of pages, read by OCR (extractors.image_loader); other pictures are no report
-_SCANS = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"II*\x00": "TIFF 图片", b"MM\x00*": "TIFF 图片"}
+_SCANS = {
+    b"\x89PNG": "PNG 图片",
+    b"\xff\xd8\xff": "JPEG 图片",
+    b"II*\x00": "TIFF 图片",
+    b"MM\x00*": "TIFF 图片",
+}
 _IMAGES = {b"GIF8": "GIF 图片", b"BM": "BMP 图片"}
 _HTML_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|meta|p)[\s>/]", re.I)
-_NOT_FILES = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
-              (stat.S_ISSOCK, "套接字"))
-_OS_REASONS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
-               errno.ELOOP: "符号链接形成循环（或嵌套过多），无法打开", errno.ENAMETOOLONG: "路径过长，无法打开",
-               errno.ENOTDIR: "路径中的某一级不是目录", errno.EISDIR: "是目录，不是文件"}
+_NOT_FILES = (
+    (stat.S_ISFIFO, "命名管道"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+)
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ELOOP: "符号链接形成循环（或嵌套过多），无法打开",
+    errno.ENAMETOOLONG: "路径过长，无法打开",
+    errno.ENOTDIR: "路径中的某一级不是目录",
+    errno.EISDIR: "是目录，不是文件",
+}
 
 
 def sniff(data: bytes) -> str:
@@ -51,7 +66,7 @@ def sniff(data: bytes) -> str:
         if "word/document.xml" in names:
             return "docx"
         raise LoadError("是 ZIP 压缩包或其他 Office 文件，不是 Word (.docx) 文档")
-    if head.startswith(_OLE2) or head.startswith(b"{\\rtf"):
+    if head.startswith((_OLE2, b"{\\rtf")):
         return "legacy"
     if _scan_kind(head):
         return "image"
@@ -103,7 +118,10 @@ def _load(fmt: str, data: bytes, name: str) -> Document:
     if fmt == "image":
         from .image_loader import load_image
 
-        return load_image(data, _scan_kind(data[:8]))
+        what = _scan_kind(data[:8])
+        if what is None:  # sniff() says "image" only for data that starts with a scan's magic
+            raise AssertionError("an image without a scan's magic number")
+        return load_image(data, what)
     from .legacy_loader import load_legacy
 
     return load_legacy(data, name)
@@ -114,7 +132,11 @@ def read_path(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> by
     try:
         return _read_regular(os.fspath(path), max_bytes)
     except OSError as exc:
-        reason = _OS_REASONS.get(exc.errno) or f"无法读取（系统错误 {errno.errorcode.get(exc.errno, exc.errno)}）"
+        code = exc.errno
+        if code is None:  # an OSError raised without an errno
+            reason = f"无法读取（系统错误 {code}）"
+        else:
+            reason = _OS_REASONS.get(code) or f"无法读取（系统错误 {errno.errorcode.get(code, code)}）"
         raise LoadError(reason) from None
     except ValueError:  # a NUL in the path
         raise LoadError("路径无效（含有空字符）") from None

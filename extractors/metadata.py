@@ -13,16 +13,34 @@ from .document import Paragraph
 from .normalize import cn_int, fold
 
 STANDARD_NAME = "政府信息公开工作年度报告"
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-_CN_DATE_RE = re.compile(r"([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE_RE = re.compile(
+    r"([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 _PERIOD_RE = re.compile(
-    r"(?:统计|数据)[^。；]{0,16}?" + _DATE
+    r"(?:统计|数据)[^。；]{0,16}?"
+    + _DATE
     + r"\s*起?\s*[，,]?\s*(?:至|到|—|－|-|~|～)\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 )
 _TITLE_RE = re.compile(r"^(?P<issuer>.*?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>.*)$")
-_ISSUER_SUFFIX = re.compile(r"(人民政府|管理委员会|管委会|办公室|办公厅|委员会|办事处|局|厅|部|院|中心|政府|署|会)$")
+_ISSUER_SUFFIX = re.compile(
+    r"(人民政府|管理委员会|管委会|办公室|办公厅|委员会|办事处|局|厅|部|院|中心|政府|署|会)$"
+)
 # the issuer names a people's government (条例第五十条: 考核、评议、追究的结果), e.g. 「临淄区齐都镇人民政府」
 # or just 「临淄区金岭回族镇」 — not one of its departments (「某区人民政府办公室」)
 _PEOPLE_GOV = re.compile(r"(?:人民政府|[省市县区旗镇乡])$")
@@ -141,7 +159,7 @@ def _title_lines(front: list[Paragraph], end: int) -> list[Paragraph]:
     while start > 0 and end - start < 2 and _completes(fold(front[start - 1].text), text):
         start -= 1
         text = fold(front[start].text) + text
-    return front[start:end + 1]
+    return front[start : end + 1]
 
 
 def _glued_title(folded: str) -> str | None:
@@ -150,8 +168,10 @@ def _glued_title(folded: str) -> str | None:
     m = None if "。" in folded else _GLUED_TITLE.search(folded)
     if not m:
         return None
-    issuer = _GLUE.split(folded[:m.start()])[-1][-_PIECE_MAX:]
-    return issuer + m[0] if not issuer or _ISSUER_SUFFIX.search(issuer) or _PEOPLE_GOV.search(issuer) else None
+    issuer = _GLUE.split(folded[: m.start()])[-1][-_PIECE_MAX:]
+    return (
+        issuer + m[0] if not issuer or _ISSUER_SUFFIX.search(issuer) or _PEOPLE_GOV.search(issuer) else None
+    )
 
 
 def _title_candidates(front: list[Paragraph]) -> Iterator[tuple[tuple[bool, bool], str, int]]:
@@ -190,11 +210,10 @@ def _signature(tail: list[Paragraph]) -> tuple[DateAt | None, str | None, int | 
             prefix = folded[: -len(parsed[1])]
             if prefix and not _ISSUER_SUFFIX.search(prefix):
                 continue  # a dated line of something else (发布时间, a footer)
-            signer = prefix or (fold(tail[idx - 1].text) if idx > 0 else "")
+            name = prefix or (fold(tail[idx - 1].text) if idx > 0 else "")
+            signer = name if _ISSUER_SUFFIX.search(name) and len(name) <= 40 else None
             start = para.line
-            if not _ISSUER_SUFFIX.search(signer) or len(signer) > 40:
-                signer = None
-            elif not prefix:
+            if signer is not None and not prefix:
                 start = tail[idx - 1].line
             return DateAt(parsed[0], parsed[1], para.line), signer, start
     return None, None, None
@@ -206,15 +225,20 @@ def _period(paragraphs: list[Paragraph]) -> Period | None:
         if m:
             y1, m1, d1, y2, m2, d2 = m.groups()
             y2 = y2 or y1
-            return Period(DateAt(_mk_date(int(y1), int(m1), int(d1)), f"{y1}年{m1}月{d1}日", para.line),
-                          DateAt(_mk_date(int(y2), int(m2), int(d2)), f"{y2}年{m2}月{d2}日", para.line))
+            return Period(
+                DateAt(_mk_date(int(y1), int(m1), int(d1)), f"{y1}年{m1}月{d1}日", para.line),
+                DateAt(_mk_date(int(y2), int(m2), int(d2)), f"{y2}年{m2}月{d2}日", para.line),
+            )
     return None
 
 
 def _contact(paragraphs: list[Paragraph]) -> Paragraph | None:
     for para in paragraphs:
         text = para.text
-        hits = sum(bool(re.search(p, text)) for p in (r"地址", r"邮编|邮政编码", r"电话", r"邮箱|信箱|电子箱|E-?mail"))
+        hits = sum(
+            bool(re.search(p, text))
+            for p in (r"地址", r"邮编|邮政编码", r"电话", r"邮箱|信箱|电子箱|E-?mail")
+        )
         if hits >= 2:
             return para
     return None
@@ -242,14 +266,16 @@ def read_meta(paragraphs: list[Paragraph], first_part_line: int | None, last_par
     meta.signed_on, meta.signer, meta.signature_line = _signature(tail)
     # site navigation may fill a saved page's first lines: the report's own front matter starts at its title
     start = next((i for i, p in enumerate(paragraphs) if p.line == meta.title_line), 0)
-    meta.period = _period(paragraphs[start:start + 40])
-    meta.contact = _contact(paragraphs[start:start + 40]) or _contact(paragraphs[-10:])
+    meta.period = _period(paragraphs[start : start + 40])
+    meta.contact = _contact(paragraphs[start : start + 40]) or _contact(paragraphs[-10:])
     if meta.issuer is None:
         meta.issuer = meta.signer or _issuer_from_contact(meta.contact)
     if meta.year is None:
         if meta.period and meta.period.start.value:
             meta.year = meta.period.start.value.year
         else:
-            years = Counter(int(y) for p in paragraphs[:20] for y in re.findall(r"((?:19|20)\d{2})\s*年", p.text))
+            years = Counter(
+                int(y) for p in paragraphs[:20] for y in re.findall(r"((?:19|20)\d{2})\s*年", p.text)
+            )
             meta.year = years.most_common(1)[0][0] if years else None
     return meta

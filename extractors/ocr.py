@@ -67,8 +67,14 @@ def recognise(grey: np.ndarray) -> list:
     """RapidOCR's lines: [box, text, score, character boxes, characters, character scores]."""
     with _ENGINE_LOCK:
         # no angle classifier: a report's lines are upright, and it costs a tenth of the time
-        result, _ = _engine()(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), use_cls=False, return_word_box=True,
-                            text_score=_TEXT_SCORE, box_thresh=0.5, unclip_ratio=1.6)
+        result, _ = _engine()(
+            cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR),
+            use_cls=False,
+            return_word_box=True,
+            text_score=_TEXT_SCORE,
+            box_thresh=0.5,
+            unclip_ratio=1.6,
+        )
     return result or []
 
 

@@ -43,8 +43,14 @@ def _path(name: str) -> Path:
 def get(name: str, number: int) -> PageContent | None:
     try:
         data = json.loads(_path(name).read_text("utf-8"))
-        return PageContent(number, data["width"], data["height"], [Glyph(*g) for g in data["glyphs"]],
-                           [Ruling(*r) for r in data["rulings"]], ocr=True)
+        return PageContent(
+            number,
+            data["width"],
+            data["height"],
+            [Glyph(*g) for g in data["glyphs"]],
+            [Ruling(*r) for r in data["rulings"]],
+            ocr=True,
+        )
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -53,9 +59,12 @@ def get(name: str, number: int) -> PageContent | None:
 
 
 def put(name: str, page: PageContent) -> None:
-    data = {"width": page.width, "height": page.height,
-            "glyphs": [[g.text, g.x0, g.x1, g.top, g.bottom, g.size, g.confidence] for g in page.glyphs],
-            "rulings": [[r.x0, r.top, r.x1, r.bottom] for r in page.rulings]}
+    data = {
+        "width": page.width,
+        "height": page.height,
+        "glyphs": [[g.text, g.x0, g.x1, g.top, g.bottom, g.size, g.confidence] for g in page.glyphs],
+        "rulings": [[r.x0, r.top, r.x1, r.bottom] for r in page.rulings],
+    }
     path = _path(name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -62,13 +62,20 @@ def rulings(grey: np.ndarray, points_per_pixel: float) -> tuple[list[Ruling], np
     「十」) is no border, which runs from one horizontal line to another."""
     binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     length = max(8, round(_RULE_PT / points_per_pixel))
-    across, down = (cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
-                    for size in ((length, 1), (1, length)))
-    count, networks, stats, _ = cv2.connectedComponentsWithStats(across | down, connectivity=8)
-    tables = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) * points_per_pixel >= _NETWORK_PT
+    across, down = (
+        cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+        for size in ((length, 1), (1, length))
+    )
+    count, networks, stats, _ = cv2.connectedComponentsWithStats(np.bitwise_or(across, down), connectivity=8)
+    tables = (
+        np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) * points_per_pixel
+        >= _NETWORK_PT
+    )
     tables[0] = False  # the background
     thick = _THICK_PT / points_per_pixel
-    reach = cv2.dilate(across, np.ones((2 * round(thick) + 1, 5), np.uint8))  # where a horizontal line is near
+    reach = cv2.dilate(
+        across, np.ones((2 * round(thick) + 1, 5), np.uint8)
+    )  # where a horizontal line is near
     out: list[Ruling] = []
     wipe = np.zeros_like(binary)
     for horizontal, mask in ((True, across), (False, down)):
@@ -80,13 +87,13 @@ def rulings(grey: np.ndarray, points_per_pixel: float) -> tuple[list[Ruling], np
             if horizontal:
                 at = (y + h / 2) * points_per_pixel
                 out.append(Ruling(x * points_per_pixel, at, (x + w) * points_per_pixel, at))
-            elif reach[y, x:x + w].any() and reach[y + h - 1, x:x + w].any():
+            elif reach[y, x : x + w].any() and reach[y + h - 1, x : x + w].any():
                 at = (x + w / 2) * points_per_pixel
                 out.append(Ruling(at, y * points_per_pixel, at, (y + h) * points_per_pixel))
             else:
                 continue
             kept[index] = True
-        wipe |= kept[labels].astype(np.uint8)
+        np.bitwise_or(wipe, kept[labels].astype(np.uint8), out=wipe)  # wipe |= …, which cv2's stubs reject
     wiped = grey.copy()
     # the lines' grey fringe goes too, or it is read as a row of dots or an 「L」 beside the text
     wiped[cv2.dilate(wipe, np.ones((5, 5), np.uint8)) > 0] = 255

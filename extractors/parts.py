@@ -18,14 +18,30 @@ PART_HEADINGS: dict[str, tuple[str, ...]] = {
     "一": ("总体情况", "概述", "总体情况概述", "基本情况"),
     "二": ("主动公开政府信息情况",),
     "三": ("收到和处理政府信息公开申请情况",),
-    "四": ("政府信息公开行政复议、行政诉讼情况", "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
-           "政府信息公开行政复议和行政诉讼情况", "被申请行政复议、提起行政诉讼情况",
-           "政府信息公开行政复议、行政诉讼的情况", "因政府信息公开被申请行政复议、提起行政诉讼情况"),
-    "五": ("存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况", "存在问题及改进情况",
-           "存在的主要问题和改进情况", "存在的主要问题及改进措施", "政府信息公开工作存在的主要问题及改进措施"),
+    "四": (
+        "政府信息公开行政复议、行政诉讼情况",
+        "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+        "政府信息公开行政复议和行政诉讼情况",
+        "被申请行政复议、提起行政诉讼情况",
+        "政府信息公开行政复议、行政诉讼的情况",
+        "因政府信息公开被申请行政复议、提起行政诉讼情况",
+    ),
+    "五": (
+        "存在的主要问题及改进情况",
+        "政府信息公开工作存在的主要问题及改进情况",
+        "存在问题及改进情况",
+        "存在的主要问题和改进情况",
+        "存在的主要问题及改进措施",
+        "政府信息公开工作存在的主要问题及改进措施",
+    ),
     "六": ("其他需要报告的事项",),
 }
-_LEGACY_HEADINGS = ("咨询处理情况", "收费及减免情况", "依申请公开政府信息情况", "因政府信息公开申请行政复议、提起行政诉讼的情况")
+_LEGACY_HEADINGS = (
+    "咨询处理情况",
+    "收费及减免情况",
+    "依申请公开政府信息情况",
+    "因政府信息公开申请行政复议、提起行政诉讼的情况",
+)
 _TRAILING = re.compile(r"[:：。.]+$")
 _ORDINAL_OF = re.compile(r"^(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)[、.])")
 _HEADING_MAX = 40
@@ -34,7 +50,11 @@ _HEADING_MAX = 40
 # 办理结果」「四、结转下年度继续办理」) are far from both.
 _NEAR_RATIO = 0.7
 _KEY_WORDS: dict[str, tuple[str, ...]] = {
-    "一": ("总体",), "二": ("主动公开",), "三": ("收到", "申请"), "四": ("复议", "诉讼"), "五": ("问题", "改进"),
+    "一": ("总体",),
+    "二": ("主动公开",),
+    "三": ("收到", "申请"),
+    "四": ("复议", "诉讼"),
+    "五": ("问题", "改进"),
     "六": ("其他", "事项"),
 }
 
@@ -98,9 +118,10 @@ def _near_heading(text: str, part: str) -> bool:
     m = _ORDINAL_OF.match(folded)
     if len(folded) > _HEADING_MAX or not m or m.group(2) != part:
         return False
-    body = folded[m.end():]
+    body = folded[m.end() :]
     return all(word in body for word in _KEY_WORDS[part]) or any(
-        SequenceMatcher(None, body, variant).ratio() >= _NEAR_RATIO for variant in PART_HEADINGS[part])
+        SequenceMatcher(None, body, variant).ratio() >= _NEAR_RATIO for variant in PART_HEADINGS[part]
+    )
 
 
 def legacy_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:

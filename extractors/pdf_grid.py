@@ -65,8 +65,11 @@ def layout(page: PageContent) -> tuple[list[GridTable], list[TextLine]]:
         xs, ys = grid
         if (len(xs) - 1) * (len(ys) - 1) > MAX_TABLE_CELLS:
             raise LimitError(f"PDF 第 {page.number} 页的表格过大（超过 {MAX_TABLE_CELLS} 个单元格）")
-        inside = [i for i, g in enumerate(page.glyphs) if i not in taken
-                  and xs[0] <= g.cx <= xs[-1] and ys[0] <= g.cy <= ys[-1]]
+        inside = [
+            i
+            for i, g in enumerate(page.glyphs)
+            if i not in taken and xs[0] <= g.cx <= xs[-1] and ys[0] <= g.cy <= ys[-1]
+        ]
         if not inside:
             continue  # a frame with nothing in it (a decoration, an empty box)
         taken.update(inside)
@@ -77,12 +80,14 @@ def layout(page: PageContent) -> tuple[list[GridTable], list[TextLine]]:
 
 # ---- rulings ---------------------------------------------------------------------------------
 
+
 def _merge(rulings: list[Ruling]) -> list[Ruling]:
     """Collinear pieces joined (a border drawn cell by cell is one line), dots dropped."""
     horizontal = [r for r in rulings if r.horizontal and r.x1 - r.x0 >= _MIN_LENGTH]
     vertical = [r for r in rulings if not r.horizontal and r.bottom - r.top >= _MIN_LENGTH]
-    return _join(horizontal, lambda r: r.top, lambda r: (r.x0, r.x1), True) + \
-        _join(vertical, lambda r: r.x0, lambda r: (r.top, r.bottom), False)
+    return _join(horizontal, lambda r: r.top, lambda r: (r.x0, r.x1), True) + _join(
+        vertical, lambda r: r.x0, lambda r: (r.top, r.bottom), False
+    )
 
 
 def _join(lines: list[Ruling], position, extent, horizontal: bool) -> list[Ruling]:
@@ -175,7 +180,10 @@ def _covered(spans: list[tuple[float, float]], start: float, end: float) -> bool
 
 # ---- cells -----------------------------------------------------------------------------------
 
-def _fill(component: list[Ruling], xs: list[float], ys: list[float], glyphs: list[Glyph], ocr: bool) -> GridTable:
+
+def _fill(
+    component: list[Ruling], xs: list[float], ys: list[float], glyphs: list[Glyph], ocr: bool
+) -> GridTable:
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     on_x = _spans_at([r for r in component if not r.horizontal], xs)
     on_y = _spans_at([r for r in component if r.horizontal], ys)
@@ -248,6 +256,7 @@ def _index(bounds: list[float], value: float) -> int:
 
 
 # ---- printed lines ---------------------------------------------------------------------------
+
 
 def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
     """Glyphs grouped into printed lines (by vertical overlap), each read left to right."""

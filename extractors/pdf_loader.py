@@ -13,6 +13,7 @@ import threading
 import zlib
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -28,7 +29,9 @@ from .pdf_page import PageContent, read_page
 from .schema import KNOWN_LABELS
 from .text_loader import inline_row
 
-_PAGE_NUMBER = re.compile(r"(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]?\s*\d+\s*[-—–]?|\d+\s*/\s*\d+)")
+_PAGE_NUMBER = re.compile(
+    r"(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]?\s*\d+\s*[-—–]?|\d+\s*/\s*\d+)"
+)
 _MARGIN = 0.1  # running page numbers sit in the top or bottom tenth of the page
 _TERMINAL = tuple("。！？…!?")  # not ；： — contact lines and lists wrap after them
 _INDENT_SLACK = 3  # points: a line starting further right than the margin opens a paragraph
@@ -92,7 +95,7 @@ def _inflated_size(data: bytes, start: int, limit: int) -> int:
     view, size = memoryview(data), 0
     try:
         for at in range(start, len(data), _READ):
-            pending = view[at:at + _READ]
+            pending: memoryview | bytes = view[at : at + _READ]
             while pending:
                 size += len(inflater.decompress(pending, _INFLATE))
                 if inflater.eof or size > limit:
@@ -178,8 +181,13 @@ def _lay_out(content: PageContent) -> _Page:
     lines = [line for line in lines if not _is_page_number(line, content)]
     printed = sorted({round(line.top) for line in lines} | {round(top) for t in tables for top in t.lines})
     blocks = _unruled_tables(sorted([*lines, *tables], key=lambda block: block.top))
-    return _Page(content.number, blocks, {top: n for n, top in enumerate(printed, 1)},
-                 min((line.x0 for line in lines), default=0), max((line.x1 for line in lines), default=0))
+    return _Page(
+        content.number,
+        blocks,
+        {top: n for n, top in enumerate(printed, 1)},
+        min((line.x0 for line in lines), default=0),
+        max((line.x1 for line in lines), default=0),
+    )
 
 
 def _unruled_tables(blocks: list[TextLine | GridTable]) -> list[TextLine | GridTable]:
@@ -194,8 +202,16 @@ def _unruled_tables(blocks: list[TextLine | GridTable]) -> list[TextLine | GridT
         if len(run) >= 2:
             rows: list[list[str | None]] = [list(inline_row(line.text) or []) for line in run]
             marks = [[_line_mark(line)] * len(row) for line, row in zip(run, rows, strict=True)]
-            out.append(GridTable(rows, run[0].top, run[-1].bottom, [line.top for line in run], [],
-                                 marks if marks[0][0] is not None else None))
+            out.append(
+                GridTable(
+                    rows,
+                    run[0].top,
+                    run[-1].bottom,
+                    [line.top for line in run],
+                    [],
+                    marks if marks[0][0] is not None else None,
+                )
+            )
         else:
             out.extend(run)
         run = []
@@ -213,14 +229,20 @@ def _line_mark(line: TextLine) -> Mark | None:
 def _stitch(before: _Page, after: _Page) -> None:
     """A table running over a page break: header rows printed again are dropped, and a row the
     break cut in two (its label's last characters at the top of the next page) is joined again."""
-    if not (before.blocks and after.blocks and isinstance(before.blocks[-1], GridTable)
-            and isinstance(after.blocks[0], GridTable)):
+    if not (
+        before.blocks
+        and after.blocks
+        and isinstance(before.blocks[-1], GridTable)
+        and isinstance(after.blocks[0], GridTable)
+    ):
         return
     head, tail = before.blocks[-1], after.blocks[0]
     if not (head.xs and tail.xs):
         return  # a table printed without lines has no columns to join a cut row by
     drop = 0
-    while drop < min(len(tail.rows) - 1, len(head.rows)) and _texts(tail.rows[drop]) == _texts(head.rows[drop]):
+    while drop < min(len(tail.rows) - 1, len(head.rows)) and _texts(tail.rows[drop]) == _texts(
+        head.rows[drop]
+    ):
         drop += 1
     if _join_cut_row(head, tail, drop):
         drop += 1
@@ -240,21 +262,29 @@ def _join_cut_row(head: GridTable, tail: GridTable, index: int) -> bool:
     row's texts: no number, no new label (no ordinal), each in a cell as wide as the one above it,
     whose text is neither a number nor a whole label of the format already."""
     last, first = head.rows[-1], tail.rows[index]
-    targets: list[tuple[int, int]] = []  # (column above, column of the rest)
+    targets: list[tuple[int, int, str]] = []  # (column above, column of the rest, the rest)
     for c, text in enumerate(first):
         if not text:
             continue
         left, right = tail.xs[c], tail.xs[_span_end(first, c)]
         above = _owner(last, _column_at(head.xs, (left + right) / 2))
-        if above is None or not last[above] or looks_numeric(text) or starts_with_ordinal(text) \
-                or looks_numeric(last[above]) or label(last[above]) in KNOWN_LABELS \
-                or abs(head.xs[above] - left) > _SAME_EDGE or abs(head.xs[_span_end(last, above)] - right) > _SAME_EDGE:
+        above_text = None if above is None else last[above]
+        if (
+            above is None
+            or not above_text
+            or looks_numeric(text)
+            or starts_with_ordinal(text)
+            or looks_numeric(above_text)
+            or label(above_text) in KNOWN_LABELS
+            or abs(head.xs[above] - left) > _SAME_EDGE
+            or abs(head.xs[_span_end(last, above)] - right) > _SAME_EDGE
+        ):
             return False
-        targets.append((above, c))
-    for above, c in targets:
-        last[above] += first[c]
-        if head.marks and tail.marks and head.marks[-1][above] and tail.marks[index][c]:
-            (low, box), (other, _) = head.marks[-1][above], tail.marks[index][c]
+        targets.append((above, c, text))
+    for above, c, rest in targets:
+        last[above] = cast(str, last[above]) + rest  # held text when checked; joining only appends
+        if head.marks and tail.marks and (upper := head.marks[-1][above]) and (lower := tail.marks[index][c]):
+            (low, box), (other, _) = upper, lower
             head.marks[-1][above] = (min(low, other), box)
     return bool(targets)
 
@@ -282,34 +312,41 @@ def _emit(page: _Page, builder: DocumentBuilder) -> None:
     """Feed the page's paragraphs and tables to ``builder`` top to bottom."""
     pending: list[TextLine] = []  # printed lines of the paragraph being rejoined
     for block in page.blocks:
-        is_line = isinstance(block, TextLine)
-        if pending and not (is_line and _continues(pending[-1], block, page.left, page.right)):
+        if pending and not (
+            isinstance(block, TextLine) and _continues(pending[-1], block, page.left, page.right)
+        ):
             _paragraph(builder, pending, page)
             pending = []
-        if is_line:
+        if isinstance(block, TextLine):
             pending.append(block)
         else:
-            count = len(builder.blocks)
-            builder.table(block.rows, page=page.number, page_lines=[page.numbering[round(top)] for top in block.lines])
-            if block.marks is not None and len(builder.blocks) > count:
-                _mark(builder.blocks[-1], block)
+            table = builder.table(
+                block.rows, page=page.number, page_lines=[page.numbering[round(top)] for top in block.lines]
+            )
+            if block.marks is not None and table is not None:
+                _mark(table, block.rows, block.marks)
     if pending:
         _paragraph(builder, pending, page)
 
 
-def _mark(table: Table, grid: GridTable) -> None:
+def _mark(table: Table, rows: list[list[str | None]], grid_marks: list[list[Mark | None]]) -> None:
     """An OCR'd table's cells keep their confidence and box: the builder makes one cell of each
     text of the grid, in order, so the marks are laid on in the same order."""
-    marks = [mark for row, row_marks in zip(grid.rows, grid.marks, strict=True)
-             for text, mark in zip(row, row_marks, strict=True) if text is not None]
+    marks = [
+        mark
+        for row, row_marks in zip(rows, grid_marks, strict=True)
+        for text, mark in zip(row, row_marks, strict=True)
+        if text is not None
+    ]
     for cell, mark in zip(table.cells(), marks, strict=True):
         if mark is not None:
             cell.confidence, cell.box = mark
 
 
 def _paragraph(builder: DocumentBuilder, lines: list[TextLine], page: _Page) -> None:
-    builder.paragraph("".join(line.text for line in lines), page=page.number,
-                      page_line=page.numbering[round(lines[0].top)])
+    builder.paragraph(
+        "".join(line.text for line in lines), page=page.number, page_line=page.numbering[round(lines[0].top)]
+    )
 
 
 def _continues(previous: TextLine, line: TextLine, left: float, right: float) -> bool:

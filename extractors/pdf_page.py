@@ -125,7 +125,11 @@ def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> list[Glyph]:
             continue  # spaces, line breaks pdfium inferred: the layout says where words part
         height = loose.top - loose.bottom
         if 0 < height <= _LARGEST_TEXT and loose.right - loose.left <= 1.5 * height:
-            out.append(Glyph(chr(code), loose.left, loose.right, page_top - loose.top, page_top - loose.bottom, height))
+            out.append(
+                Glyph(
+                    chr(code), loose.left, loose.right, page_top - loose.top, page_top - loose.bottom, height
+                )
+            )
         else:
             out.append(_ink_glyph(handle, i, chr(code), page_top))
     return out
@@ -134,13 +138,21 @@ def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> list[Glyph]:
 def _ink_glyph(handle, index: int, text: str, page_top: float) -> Glyph:
     matrix = raw.FS_MATRIX()
     raw.FPDFText_GetMatrix(handle, index, matrix)
-    size = raw.FPDFText_GetFontSize(handle, index) * (abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0)
+    size = raw.FPDFText_GetFontSize(handle, index) * (
+        abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+    )
     left, right, low, high = (ctypes.c_double() for _ in range(4))
     raw.FPDFText_GetCharBox(handle, index, left, right, low, high)
     x, y = ctypes.c_double(), ctypes.c_double()
     raw.FPDFText_GetCharOrigin(handle, index, x, y)
-    return Glyph(text, left.value, right.value, page_top - y.value - _ASCENT * size,
-                 page_top - y.value + (1 - _ASCENT) * size, size)
+    return Glyph(
+        text,
+        left.value,
+        right.value,
+        page_top - y.value - _ASCENT * size,
+        page_top - y.value + (1 - _ASCENT) * size,
+        size,
+    )
 
 
 def _collect(handle, parent: pdfium.PdfMatrix, page_top: float, drawing: _Drawing) -> None:
@@ -222,8 +234,13 @@ def _points(handle, matrix: pdfium.PdfMatrix, page_top: float) -> list[list[tupl
 
 
 def _is_rectangle(points: list[list[tuple[float, float]]]) -> bool:
-    return len(points) == 1 and 4 <= len(points[0]) <= 5 and all(
-        abs(ax - bx) < 0.5 or abs(ay - by) < 0.5 for (ax, ay), (bx, by) in zip(points[0], points[0][1:]))
+    return (
+        len(points) == 1
+        and 4 <= len(points[0]) <= 5
+        and all(
+            abs(ax - bx) < 0.5 or abs(ay - by) < 0.5 for (ax, ay), (bx, by) in zip(points[0], points[0][1:])
+        )
+    )
 
 
 def _thin_line(x0: float, top: float, x1: float, bottom: float) -> Ruling:

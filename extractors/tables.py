@@ -44,8 +44,12 @@ class TableSet:
     found: dict[str, int] = field(default_factory=dict)  # table -> first line
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # table -> what is missing
     extra_rows: list[tuple[str, str, int]] = field(default_factory=list)  # (table, label, line)
-    hybrid_rows: list[tuple[str, str, int]] = field(default_factory=list)  # 2019 rows/columns: (table, label, line)
-    label_typos: list[tuple[str, str, str, int]] = field(default_factory=list)  # (table, printed, the format's, line)
+    hybrid_rows: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # 2019 rows/columns: (table, label, line)
+    label_typos: list[tuple[str, str, str, int]] = field(
+        default_factory=list
+    )  # (table, printed, the format's, line)
     artifacts: list[Artifact] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)  # folded header/label texts, for the template
     t3_flat_other_handling: bool = False  # 2019: （六）其他处理 is a data row without sub-rows
@@ -76,7 +80,7 @@ class _Reader:
 
     def values_after(self, row: list[Cell], i: int, n: int, is_label) -> list[Cell]:
         out: list[Cell] = []
-        for cell in row[i + 1:]:
+        for cell in row[i + 1 :]:
             if len(out) == n or (is_label(cell.text) and not _is_value(cell.text)):
                 break
             out.append(cell)
@@ -84,6 +88,7 @@ class _Reader:
 
 
 # ---- table 二 ----------------------------------------------------------------------------
+
 
 def _t2_row(folded: str) -> tuple[str, str] | None:
     for block, rows in S.T2_ROWS.items():
@@ -132,32 +137,46 @@ def read_t2(rows: list[list[Cell]], tables: TableSet) -> None:
                 cols = columns or list(in_2021 or ("decisions",))
                 values = r.values_after(row, i, len(cols), is_label)
                 if values:
-                    for col, vcell in zip(cols, values):
-                        prefix = "t2" if col in in_2021 else "t2_2019"
-                        r.put(f"{prefix}.{row_block}.{row_key}.{col}", vcell, col in S.T2_DECIMAL_COLUMNS,
-                              col in S.T2_SIGNED_COLUMNS)
+                    for column, vcell in zip(cols, values):
+                        prefix = "t2" if column in in_2021 else "t2_2019"
+                        r.put(
+                            f"{prefix}.{row_block}.{row_key}.{column}",
+                            vcell,
+                            column in S.T2_DECIMAL_COLUMNS,
+                            column in S.T2_SIGNED_COLUMNS,
+                        )
                     seen_rows.add((row_block, row_key))
-                    if row_key not in S.T2_2021.get(row_block, {}) and set(cols) <= set(S.T2_COLUMNS_2021.values()):
+                    if row_key not in S.T2_2021.get(row_block, {}) and set(cols) <= set(
+                        S.T2_COLUMNS_2021.values()
+                    ):
                         tables.hybrid_rows.append(("t2", cell.text, cell.line))
                     i += len(values)
             elif f and not _is_value(cell.text) and i + 1 < len(row) and looks_numeric(row[i + 1].text):
                 tables.extra_rows.append(("t2", cell.text, cell.line))
             i += 1
-    missing = [f"{S.T2_LABELS_ZH[b]}·{S.T2_LABELS_ZH[k]}" for b, rs in S.T2_2021.items() for k in rs
-               if (b, k) not in seen_rows]
+    missing = [
+        f"{S.T2_LABELS_ZH[b]}·{S.T2_LABELS_ZH[k]}"
+        for b, rs in S.T2_2021.items()
+        for k in rs
+        if (b, k) not in seen_rows
+    ]
     if missing:
         tables.incomplete["t2"] = missing
 
 
-def _t2_misprinted(cell: Cell, block: str | None, seen: set[tuple[str, str]],
-                   tables: TableSet) -> tuple[str, str] | None:
+def _t2_misprinted(
+    cell: Cell, block: str | None, seen: set[tuple[str, str]], tables: TableSet
+) -> tuple[str, str] | None:
     """A label inside a 第二十条 block that resembles one of the block's rows not yet read is that
     row (a typo never loses it); the label itself is reported."""
     f = label(cell.text)
     if block is None or not f or _is_value(cell.text):
         return None
-    scored = [(SequenceMatcher(None, f, labels[0]).ratio(), key, labels[0])
-              for key, labels in S.T2_ROWS.get(block, {}).items() if (block, key) not in seen]
+    scored = [
+        (SequenceMatcher(None, f, labels[0]).ratio(), key, labels[0])
+        for key, labels in S.T2_ROWS.get(block, {}).items()
+        if (block, key) not in seen
+    ]
     ratio, key, wording = max(scored, default=(0.0, "", ""))
     if ratio < _RESEMBLANCE:
         return None
@@ -173,7 +192,7 @@ _NOTE_FULL = "本列数据的勾稽关系为"
 
 @cache  # labels repeat in every row's scan for its values
 def _t3_row(f: str, group: str | None) -> str | None:
-    for key, (exact, _, grp) in S.T3_ROWS.items():
+    for key, (exact, _, _group) in S.T3_ROWS.items():
         if f == exact and (key != "oh_other" or group == "other_handling"):
             return key
     for key, (_, keywords, _) in S.T3_ROWS.items():
@@ -212,7 +231,8 @@ def read_t3(rows: list[list[Cell]], tables: TableSet) -> None:
         seen[key] = len(seen)
         if len(values) < len(columns):
             tables.incomplete.setdefault("t3", []).append(
-                f"「{S.T3_ROW_LABELS_ZH[key]}」只有 {len(values)} 个数据（应为 {len(columns)} 个）")
+                f"「{S.T3_ROW_LABELS_ZH[key]}」只有 {len(values)} 个数据（应为 {len(columns)} 个）"
+            )
 
     for row in rows:
         i = 0
@@ -252,8 +272,15 @@ def read_t3(rows: list[list[Cell]], tables: TableSet) -> None:
                     for col, vcell in zip(columns, values):
                         r.put(f"t3_groups.{group}.{col}", vcell)
                 i += len(values)
-            elif f and key is None and f not in _GROUP_BY_LABEL and folded not in header_words \
-                    and data_started and i + 1 < len(row) and looks_numeric(row[i + 1].text):
+            elif (
+                f
+                and key is None
+                and f not in _GROUP_BY_LABEL
+                and folded not in header_words
+                and data_started
+                and i + 1 < len(row)
+                and looks_numeric(row[i + 1].text)
+            ):
                 values = r.values_after(row, i, len(columns), is_label)
                 unplaced.append(_Unplaced(cell, values, last_key))
                 i += len(values)
@@ -318,9 +345,12 @@ def read_t4(rows: list[list[Cell]], tables: TableSet) -> None:
             if kind == "truncated":
                 truncated.append(cell)
     if truncated:
-        tables.artifacts.append(Artifact("truncated-header", truncated[0].line,
-                                         "、".join(dict.fromkeys(c.text for c in truncated))))
-    values = cells[last_header + 1:]
+        tables.artifacts.append(
+            Artifact(
+                "truncated-header", truncated[0].line, "、".join(dict.fromkeys(c.text for c in truncated))
+            )
+        )
+    values = cells[last_header + 1 :]
     while values and not values[0].text.strip() and len(values) > 15:
         values.pop(0)
     r = _Reader("t4", tables)

@@ -35,7 +35,9 @@ def _decode(data: bytes, declared: str | None) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise LoadError(f"无法识别文本编码（既不是 UTF-8 也不是 GB18030/GBK，第 {exc.start} 字节起）") from None
+        raise LoadError(
+            f"无法识别文本编码（既不是 UTF-8 也不是 GB18030/GBK，第 {exc.start} 字节起）"
+        ) from None
 
 
 def inline_row(line: str) -> list[str] | None:
@@ -112,7 +114,11 @@ class _Parser:
                     self._end_row()
                 previous_was_cell = False
                 continue
-            if previous_was_cell and self.row and self._continues_cell(self.row[-1].text, clean_line(stripped)):
+            if (
+                previous_was_cell
+                and self.row
+                and self._continues_cell(self.row[-1].text, clean_line(stripped))
+            ):
                 cell = self.row[-1]
                 cell.text += clean_line(stripped)
                 cell.wrapped = True
@@ -153,5 +159,9 @@ class _Parser:
     def _continues_cell(cell: str, line: str) -> bool:
         """A short non-tab line right after a label cell is the rest of that label (a wrapped
         label); after a number, or when it is a heading, it is text of its own (a note, a part)."""
-        return (len(line) <= 40 and not looks_numeric(cell) and not looks_numeric(line)
-                and not starts_with_ordinal(line))
+        return (
+            len(line) <= 40
+            and not looks_numeric(cell)
+            and not looks_numeric(line)
+            and not starts_with_ordinal(line)
+        )

@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Generic, TypeVar, cast
 
 from extractors.document import Document
 from extractors.extract import Extraction
@@ -85,7 +86,7 @@ class Paths(Sequence[str]):
     def __getitem__(self, i):  # an index; no slices
         i = i + len(self) if i < 0 else i
         start = self._ends[i - 1] if i else 0
-        return self._data[start:self._ends[i]].decode("utf-8", "surrogatepass")
+        return self._data[start : self._ends[i]].decode("utf-8", "surrogatepass")
 
 
 def collect(paths: list[str]) -> Paths:
@@ -110,8 +111,11 @@ def _reports_below(folder: str) -> Iterator[str]:
             for e in entries:
                 if e.is_dir(follow_symlinks=False):
                     folders.append(e.path)
-                elif (not e.name.startswith(".") and os.path.splitext(e.name)[1].lower() in REPORT_SUFFIXES
-                      and e.is_file()):
+                elif (
+                    not e.name.startswith(".")
+                    and os.path.splitext(e.name)[1].lower() in REPORT_SUFFIXES
+                    and e.is_file()
+                ):
                     yield e.path
 
 
@@ -176,6 +180,7 @@ class Stop:
 
 # ---- worker processes ----------------------------------------------------------------------------
 
+
 @dataclass
 class _Job:
     """What every worker of one pool knows from its start (handed over by fork)."""
@@ -205,6 +210,7 @@ class _Read:
 
 # Tasks: module-level functions, so they pickle by name. They run in a worker.
 
+
 def _analyze(job: _Job, path: str) -> Analysis | str:
     return analyze_path(path, job.config, job.allow)
 
@@ -221,8 +227,11 @@ def quick_key(doc: Document) -> _Key:
     """The unit and year from the report's first and last paragraphs alone, where its title, front
     matter and signature are: the parts in between, and the tables, cost most of reading a report
     (seconds for a long one) and pairing needs none of them."""
-    paragraphs = doc.paragraphs if len(doc.paragraphs) <= _HEAD + _TAIL else [
-        *doc.paragraphs[:_HEAD], *doc.paragraphs[-_TAIL:]]
+    paragraphs = (
+        doc.paragraphs
+        if len(doc.paragraphs) <= _HEAD + _TAIL
+        else [*doc.paragraphs[:_HEAD], *doc.paragraphs[-_TAIL:]]
+    )
     parts = find_parts(paragraphs)
     six = next((h.line for h in parts if h.part == "六"), None)
     meta = read_meta(paragraphs, min((h.line for h in parts), default=None), six)
@@ -273,11 +282,14 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+_Arg = TypeVar("_Arg")  # what a task's function takes besides the job
+
+
 @dataclass
-class _Task:
+class _Task(Generic[_Arg]):
     index: int  # of the report in the batch
-    run: Callable[[_Job, object], object]
-    arg: object
+    run: Callable[[_Job, _Arg], object]
+    arg: _Arg
     seconds: float  # what is left of the report's budget
     used: float = 0.0  # seconds it took, once ended
 
@@ -291,7 +303,15 @@ class _Worker:
 
     @property
     def deadline(self) -> float:
+        """Of the task under way: asked of busy workers only."""
+        assert self.task is not None
         return self.started + self.task.seconds
+
+    @property
+    def pid(self) -> int:
+        pid = self.process.pid
+        assert pid is not None  # started before it joins the pool (_Pool._start)
+        return pid
 
 
 class _Pool:
@@ -346,7 +366,7 @@ class _Pool:
         """Idle workers are told to stop; busy ones (the batch was stopped) are killed."""
         for w in self.workers:
             if w.task:
-                _kill_tree(w.process.pid)
+                _kill_tree(w.pid)
             else:
                 with contextlib.suppress(OSError):
                     w.conn.send(None)
@@ -390,10 +410,10 @@ class _Pool:
         w.task = None
         return result
 
-    def _retire(self, w: _Worker, kill: bool = False) -> int:
+    def _retire(self, w: _Worker, kill: bool = False) -> int | None:
         """Reaps the worker (killed first when ``kill``), frees its pipes; its exit code."""
         if kill:
-            _kill_tree(w.process.pid)
+            _kill_tree(w.pid)
         w.process.join()
         exitcode = w.process.exitcode
         w.process.close()
@@ -440,7 +460,8 @@ def _descendants(pid: int) -> list[int]:
             with contextlib.suppress(OSError, ValueError):
                 stat = Path(entry.path, "stat").read_text()
                 parent_of[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])  # "pid (comm) state ppid"
-    found, level = [], {pid}
+    found: list[int] = []
+    level = {pid}
     while level:
         level = {p for p, parent in parent_of.items() if parent in level}
         found += level
@@ -449,21 +470,30 @@ def _descendants(pid: int) -> list[int]:
 
 # ---- batches -------------------------------------------------------------------------------------
 
-def read_previous(path: str, config: Config, stop: Stop | None = None,
-                  allow: tuple[str, ...] = ()) -> Extraction | str | None:
+
+def read_previous(
+    path: str, config: Config, stop: Stop | None = None, allow: tuple[str, ...] = ()
+) -> Extraction | str | None:
     """Last year's report (--previous), read in a worker within the same budget; its reason when
     it cannot be read, None when stopped."""
     with _Pool(1, _Job(config, allow=allow)) as pool:
         pool.submit(_Task(0, _analyze, path, config.report_timeout))
         while not (stop and stop.signum):
             for _, result in pool.wait([stop] if stop else []):
-                return result.ex if isinstance(result, Analysis) else result
+                # else the reason it cannot be read: _analyze and the pool give str
+                return result.ex if isinstance(result, Analysis) else cast(str, result)
     return None
 
 
-def stream(paths: Sequence[str], config: Config, jobs: int = 1, narrative: NarrativeReviewer | None = None,
-           previous: Extraction | None = None, stop: Stop | None = None,
-           allow: tuple[str, ...] = ()) -> Iterator[ReportOutcome]:
+def stream(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int = 1,
+    narrative: NarrativeReviewer | None = None,
+    previous: Extraction | None = None,
+    stop: Stop | None = None,
+    allow: tuple[str, ...] = (),
+) -> Iterator[ReportOutcome]:
     """One ReportOutcome per input, in input order, each as soon as it and those before it are done.
 
     With several inputs, workers first read every report's unit and year, so that each report is
@@ -476,18 +506,34 @@ def stream(paths: Sequence[str], config: Config, jobs: int = 1, narrative: Narra
     yield from _Batch(paths, config, jobs, narrative, previous, stop, allow).run()
 
 
-def review_paths(paths: Sequence[str], config: Config, jobs: int = 1, narrative: NarrativeReviewer | None = None,
-                 previous: Extraction | None = None, stop: Stop | None = None,
-                 allow: tuple[str, ...] = ()) -> list[ReportOutcome]:
+def review_paths(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int = 1,
+    narrative: NarrativeReviewer | None = None,
+    previous: Extraction | None = None,
+    stop: Stop | None = None,
+    allow: tuple[str, ...] = (),
+) -> list[ReportOutcome]:
     """``stream``, kept: for callers that want every outcome at once (a handful of reports)."""
     return list(stream(paths, config, jobs, narrative, previous, stop, allow))
 
 
 class _Batch:
-    def __init__(self, paths: Sequence[str], config: Config, jobs: int, narrative: NarrativeReviewer | None,
-                 previous: Extraction | None, stop: Stop | None, allow: tuple[str, ...]):
+    def __init__(
+        self,
+        paths: Sequence[str],
+        config: Config,
+        jobs: int,
+        narrative: NarrativeReviewer | None,
+        previous: Extraction | None,
+        stop: Stop | None,
+        allow: tuple[str, ...],
+    ):
         self.paths, self.config, self.jobs, self.stop = paths, config, jobs, stop
-        local = narrative is None or narrative is heuristic_review  # CPU work: in the worker, within its budget
+        local = (
+            narrative is None or narrative is heuristic_review
+        )  # CPU work: in the worker, within its budget
         self.job = _Job(config, previous, narrative if local else None, llm=not local, allow=allow)
         self.llm = None if local else narrative
         self.threads = ThreadPoolExecutor(max_workers=jobs) if self.llm else None

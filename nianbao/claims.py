@@ -16,7 +16,10 @@ from .models import Claim
 # metric -> (cells whose sum must equal the claim, what the narrative calls it)
 METRICS: dict[str, tuple[tuple[str, ...], str]] = {
     "new_received": (("t3.new_received.total",), "收到/受理申请"),
-    "received_incl_carry_over": (("t3.new_received.total", "t3.carried_over.total"), "收到申请（含上年结转）"),
+    "received_incl_carry_over": (
+        ("t3.new_received.total", "t3.carried_over.total"),
+        "收到申请（含上年结转）",
+    ),
     "done": (("t3.results_total.total",), "办结申请"),
     "carried_forward": (("t3.carried_forward.total",), "结转下年度"),
     "review": (("t4.review.total",), "行政复议"),
@@ -87,8 +90,10 @@ _DOC_GAP = "现行|有效|废止|清理|解读|信息|目录"
 # applications that are not for government information (复议申请, 审批办件…)
 _OTHER_APPLICATIONS = "复议|诉讼|办件|审批|许可|服务|补贴|救助"
 # 「收到…申请 N 件」: only the words that can stand between an application and its count
-_APPLICATION = (rf"(?:收到|受理|新收|接收|接到)(?:(?!{_OTHER_APPLICATIONS})[^，,。；;]){{0,30}}?申请(?:公开)?(?:政府信息)?"
-                r"(?:[（(][^）)]{0,12}[）)])?(?:的?(?:数量|总数|件数))?[：:]?" + _TOTAL + _N + _APPS)
+_APPLICATION = (
+    rf"(?:收到|受理|新收|接收|接到)(?:(?!{_OTHER_APPLICATIONS})[^，,。；;]){{0,30}}?申请(?:公开)?(?:政府信息)?"
+    r"(?:[（(][^）)]{0,12}[）)])?(?:的?(?:数量|总数|件数))?[：:]?" + _TOTAL + _N + _APPS
+)
 _REQUESTS = re.compile("申请")
 
 
@@ -98,32 +103,83 @@ def _decisions(keyword: str) -> str:
 
 
 # (metric, pattern, what the clause must also mention for the number to be about that metric)
-_PATTERNS: tuple[tuple[str, re.Pattern, re.Pattern | None], ...] = tuple((m, re.compile(p), c) for m, p, c in (
-    ("received_incl_carry_over", _APPLICATION + r"[^，,。；]{0,10}(?:含|包括)[^，,。；]{0,6}结转", None),
-    ("new_received", _APPLICATION, None),
-    ("new_received", r"(?:收到|受理|新收|接收|接到)[^，,。；;\d]{0,6}?" + _N + _APPS
-     + rf"(?:(?!{_OTHER_APPLICATIONS})[^，,。；;\d]){{0,10}}?申请", None),
-    ("new_received", rf"未(?:收到|受理|接到)(?:(?!{_OTHER_APPLICATIONS})[^，,。；;]){{0,20}}?申请(?P<zero>)", None),
-    ("done", r"(?:办结|已答复|答复完毕|办理完毕)的?(?:(?:依申请公开|政府信息公开申请|信息公开申请|申请)(?:事项)?)?"
-     + _TOTAL + _N + _APPS, _REQUESTS),
-    ("granted_incl_partial", r"(?:予以|全部)公开(?:及|和|与|、|或|以及)部分公开的?(?:申请)?" + _TOTAL + _N + _APPS, None),
-    ("granted", r"(?<![不未])予以公开(?!(?:及|和|与|、|或|以及)部分)的?(?:申请)?" + _TOTAL + _N + _APPS, _REQUESTS),
-    ("carried_forward", r"结转下一?年度?" + _gap(8, "上年") + _N + _APPS, None),
-    ("carried_forward", _N + _APPS + r"(?:申请)?(?:结转|转入)(?:至|到)?下一?年", None),
-    ("carried_forward", r"(?<!上年)(?<!上年度)(?<!上一年)无(?:结转|转入下一?年)(?P<zero>)", None),
-    ("review", r"行政复议" + _gap(12, _OUTCOMES) + _N + _CASES, None),
-    ("litigation", r"行政诉讼" + _gap(12, _OUTCOMES) + _N + _CASES, None),
-    ("review", _NO + r"[^，,。；]{0,16}?行政复议(?![^，,。；;]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)", None),
-    ("litigation", _NO + r"[^，,。；]{0,20}?行政诉讼(?![^，,。；;]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)", None),
-    ("normative_documents_issued", r"(?:制发|出台|印发|制定)" + _gap(8, _DOC_GAP) + r"(?:行政)?规范性文件"
-     + _gap(4, _DOC_GAP) + _N + _DOCS, None),
-    ("normative_documents_in_force", r"现行有效的?(?:行政)?规范性文件" + _gap(6, _DOC_GAP) + _N + _DOCS, None),
-    ("normative_documents_in_force", r"(?:行政)?规范性文件中?现行有效的?" + _TOTAL + _N + _DOCS, None),
-    ("regulations_issued", r"(?:制发|出台|印发|制定)" + _gap(8, _DOC_GAP) + r"规章" + _gap(4, _DOC_GAP) + _N + _DOCS, None),
-    ("admin_licensing", _decisions("行政许可"), None),
-    ("admin_penalty", _decisions("行政处罚"), None),
-    ("admin_coercion", _decisions("行政强制"), None),
-))
+_PATTERNS: tuple[tuple[str, re.Pattern, re.Pattern | None], ...] = tuple(
+    (m, re.compile(p), c)
+    for m, p, c in (
+        ("received_incl_carry_over", _APPLICATION + r"[^，,。；]{0,10}(?:含|包括)[^，,。；]{0,6}结转", None),
+        ("new_received", _APPLICATION, None),
+        (
+            "new_received",
+            r"(?:收到|受理|新收|接收|接到)[^，,。；;\d]{0,6}?"
+            + _N
+            + _APPS
+            + rf"(?:(?!{_OTHER_APPLICATIONS})[^，,。；;\d]){{0,10}}?申请",
+            None,
+        ),
+        (
+            "new_received",
+            rf"未(?:收到|受理|接到)(?:(?!{_OTHER_APPLICATIONS})[^，,。；;]){{0,20}}?申请(?P<zero>)",
+            None,
+        ),
+        (
+            "done",
+            r"(?:办结|已答复|答复完毕|办理完毕)的?(?:(?:依申请公开|政府信息公开申请|信息公开申请|申请)(?:事项)?)?"
+            + _TOTAL
+            + _N
+            + _APPS,
+            _REQUESTS,
+        ),
+        (
+            "granted_incl_partial",
+            r"(?:予以|全部)公开(?:及|和|与|、|或|以及)部分公开的?(?:申请)?" + _TOTAL + _N + _APPS,
+            None,
+        ),
+        (
+            "granted",
+            r"(?<![不未])予以公开(?!(?:及|和|与|、|或|以及)部分)的?(?:申请)?" + _TOTAL + _N + _APPS,
+            _REQUESTS,
+        ),
+        ("carried_forward", r"结转下一?年度?" + _gap(8, "上年") + _N + _APPS, None),
+        ("carried_forward", _N + _APPS + r"(?:申请)?(?:结转|转入)(?:至|到)?下一?年", None),
+        ("carried_forward", r"(?<!上年)(?<!上年度)(?<!上一年)无(?:结转|转入下一?年)(?P<zero>)", None),
+        ("review", r"行政复议" + _gap(12, _OUTCOMES) + _N + _CASES, None),
+        ("litigation", r"行政诉讼" + _gap(12, _OUTCOMES) + _N + _CASES, None),
+        (
+            "review",
+            _NO + r"[^，,。；]{0,16}?行政复议(?![^，,。；;]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)",
+            None,
+        ),
+        (
+            "litigation",
+            _NO + r"[^，,。；]{0,20}?行政诉讼(?![^，,。；;]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)",
+            None,
+        ),
+        (
+            "normative_documents_issued",
+            r"(?:制发|出台|印发|制定)"
+            + _gap(8, _DOC_GAP)
+            + r"(?:行政)?规范性文件"
+            + _gap(4, _DOC_GAP)
+            + _N
+            + _DOCS,
+            None,
+        ),
+        (
+            "normative_documents_in_force",
+            r"现行有效的?(?:行政)?规范性文件" + _gap(6, _DOC_GAP) + _N + _DOCS,
+            None,
+        ),
+        ("normative_documents_in_force", r"(?:行政)?规范性文件中?现行有效的?" + _TOTAL + _N + _DOCS, None),
+        (
+            "regulations_issued",
+            r"(?:制发|出台|印发|制定)" + _gap(8, _DOC_GAP) + r"规章" + _gap(4, _DOC_GAP) + _N + _DOCS,
+            None,
+        ),
+        ("admin_licensing", _decisions("行政许可"), None),
+        ("admin_penalty", _decisions("行政处罚"), None),
+        ("admin_coercion", _decisions("行政强制"), None),
+    )
+)
 _CLAUSE = re.compile(r"[^。；;！!？?]+")
 
 
@@ -136,8 +192,12 @@ def regex_claims(paragraphs: Iterable[Paragraph]) -> list[Claim]:
             taken: set[str] = set()
             for metric, pattern, context in _PATTERNS:
                 m = pattern.search(sentence)
-                if (not m or metric in taken or (context and not context.search(sentence))
-                        or (metric == "new_received" and "received_incl_carry_over" in taken)):
+                if (
+                    not m
+                    or metric in taken
+                    or (context and not context.search(sentence))
+                    or (metric == "new_received" and "received_incl_carry_over" in taken)
+                ):
                     continue
                 value = 0 if m.groupdict().get("zero") is not None else cn_int(m.group("n"))
                 if value is not None:
@@ -149,7 +209,8 @@ def regex_claims(paragraphs: Iterable[Paragraph]) -> list[Claim]:
 def table_value(metric: str, tables: TableSet) -> int | float | None:
     cells = _ALL_METRICS[metric][0]
     values = [tables.value(c) for c in cells]
-    return None if any(v is None for v in values) else sum(values)
+    known = [v for v in values if v is not None]
+    return None if len(known) < len(values) else sum(known)
 
 
 def _table_side(cells: tuple[str, ...], total: int | float, tables: TableSet) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -65,8 +65,14 @@ class _Commands(TyperGroup):
 
 cli_zh.install()  # click's and typer's own messages (help headings, usage errors) in Chinese
 
-app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  pretty_exceptions_enable=False, help="nianbao：政府信息公开工作年度报告审阅工具")
+app = typer.Typer(
+    cls=_Commands,
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="nianbao：政府信息公开工作年度报告审阅工具",
+)
 
 
 @cache
@@ -88,6 +94,13 @@ class Format(str, Enum):
     html = "html"
 
 
+# The formats that need ``-o``, and the usage error without it.
+_NEEDS_OUTPUT = {
+    Format.xlsx: "--format xlsx 需要用 -o 指定输出文件，例如 -o 审阅结果.xlsx",
+    Format.html: "--format html 需要用 -o 指定输出文件夹，例如 -o 审阅报告（打开其中的 index.html）",
+}
+
+
 class SortBy(str, Enum):
     input = "input"
     verdict = "verdict"
@@ -105,7 +118,7 @@ def warn(message: str) -> None:
     err().print(f"nianbao: {shown(message)}", markup=False)
 
 
-def read_config(path: Optional[Path]) -> Config:
+def read_config(path: Path | None) -> Config:
     """The configuration given with ``--config`` (or found upwards), its rule ids checked."""
     from .rules import REGISTRY
 
@@ -116,25 +129,61 @@ def read_config(path: Optional[Path]) -> Config:
 
 @app.command()
 def review(
-    paths: Annotated[list[str], typer.Argument(metavar="文件或文件夹", help="报告文件或文件夹（递归）", show_default=False)],
+    paths: Annotated[
+        list[str], typer.Argument(metavar="文件或文件夹", help="报告文件或文件夹（递归）", show_default=False)
+    ],
     format: Annotated[Format, typer.Option("--format", "-f", help="输出格式")] = Format.text,
     no_llm: Annotated[bool, typer.Option("--no-llm", help="不调用大模型，叙述部分用启发式检查")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="并行审阅的报告数")] = 1,
-    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")] = None,
-    previous: Annotated[Optional[Path], typer.Option("--previous", help="同一机关上一年度的报告（跨年核对）")] = None,
-    max_size_mb: Annotated[Optional[float], typer.Option("--max-size-mb", min=0.001, help="单个文件大小上限（MB）")] = None,
-    timeout: Annotated[Optional[float], typer.Option(
-        "--timeout", min=0.001, max=86400, help="单份报告的处理时限（秒，默认 60），超时即停止审阅该文件")] = None,
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="写入这个文件（xlsx 必须指定）；html 写入这个文件夹（必须指定）。标准输出只显示批量汇总")] = None,
-    sort: Annotated[SortBy, typer.Option(
-        "--sort", help="批量汇总的顺序：input 输入顺序，verdict 结论（无法读取、不通过在前），unit 单位，rule 主要问题的规则")] = SortBy.input,
-    min_severity: Annotated[MinSeverity, typer.Option(
-        "--min-severity", help="只列出此级别及以上的问题：info、warning 或 error（结论和计数不变）")] = MinSeverity.info,
-    allow_host: Annotated[Optional[list[str]], typer.Option(
-        "--allow-host", help="审阅链接时允许访问的内网主机名、IP 或网段（可重复）；默认只访问公网地址")] = None,
-    ocr: Annotated[Optional[bool], typer.Option(
-        "--ocr/--no-ocr", help="扫描件（无文字层的 PDF 页、图片）是否用 OCR 识别；默认识别，或按环境变量 NIANBAO_OCR")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="同一机关上一年度的报告（跨年核对）")
+    ] = None,
+    max_size_mb: Annotated[
+        float | None, typer.Option("--max-size-mb", min=0.001, help="单个文件大小上限（MB）")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", min=0.001, max=86400, help="单份报告的处理时限（秒，默认 60），超时即停止审阅该文件"
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="写入这个文件（xlsx 必须指定）；html 写入这个文件夹（必须指定）。标准输出只显示批量汇总",
+        ),
+    ] = None,
+    sort: Annotated[
+        SortBy,
+        typer.Option(
+            "--sort",
+            help="批量汇总的顺序：input 输入顺序，verdict 结论（无法读取、不通过在前），unit 单位，rule 主要问题的规则",
+        ),
+    ] = SortBy.input,
+    min_severity: Annotated[
+        MinSeverity,
+        typer.Option(
+            "--min-severity", help="只列出此级别及以上的问题：info、warning 或 error（结论和计数不变）"
+        ),
+    ] = MinSeverity.info,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host", help="审阅链接时允许访问的内网主机名、IP 或网段（可重复）；默认只访问公网地址"
+        ),
+    ] = None,
+    ocr: Annotated[
+        bool | None,
+        typer.Option(
+            "--ocr/--no-ocr",
+            help="扫描件（无文字层的 PDF 页、图片）是否用 OCR 识别；默认识别，或按环境变量 NIANBAO_OCR",
+        ),
+    ] = None,
 ) -> None:
     """审阅报告：表格勾稽、结构、日期、联系方式、个人信息和叙述部分。退出码：0 无错误，1 有错误，2 无法读取，
     130/143 被 Ctrl-C / SIGTERM 中断（已完成的审阅照常输出）。"""
@@ -150,26 +199,33 @@ def review(
     cfg = cfg.model_copy(update={k: v for k, v in given.items() if v is not None})
     files = collect(paths)
     if not files:
-        raise UserError("没有找到可审阅的报告文件（支持 .txt .md .docx .pdf .html .htm .doc .wps .rtf 和 http(s) 链接）")
-    if format == Format.xlsx and output is None:
-        raise UserError("--format xlsx 需要用 -o 指定输出文件，例如 -o 审阅结果.xlsx")
-    if format == Format.html and output is None:
-        raise UserError("--format html 需要用 -o 指定输出文件夹，例如 -o 审阅报告（打开其中的 index.html）")
+        raise UserError(
+            "没有找到可审阅的报告文件（支持 .txt .md .docx .pdf .html .htm .doc .wps .rtf 和 http(s) 链接）"
+        )
+    if format in _NEEDS_OUTPUT and output is None:
+        raise UserError(_NEEDS_OUTPUT[format])
     single, status = len(files) == 1, 0
     allow = tuple(allow_host or ())
     with Stop() as stop:  # from here on SIGINT/SIGTERM stop the batch; what is finished is still written
         prior = _previous(previous, cfg, stop, allow) if previous is not None else None
         narrative = make_reviewer(no_llm=no_llm)  # an invalid NIANBAO_LLM_* variable stops here
         unpaired = prior is not None
-        with (Summary(len(files), sort.value, min_severity.value) as summary, _output(format, output, single) as writer,
-              _progress(len(files)) as tick):
+        with (
+            Summary(len(files), sort.value, min_severity.value) as summary,
+            _output(format, output, single) as writer,
+            _progress(len(files)) as tick,
+        ):
             # each outcome is written as it comes, then dropped: the batch's size costs no memory here
             for index, o in enumerate(stream(files, cfg, jobs, narrative, prior, stop, allow), 1):
                 summary.add(index, o.path, o.review, o.error)
                 if o.review:
                     writer.review(index, shown_review(o.review, min_severity.value))
                     r = o.review.report
-                    unpaired = unpaired and not follows(r.issuer, r.year, prior.meta.issuer, prior.meta.year)
+                    unpaired = (  # (unpaired implies prior: the check narrows it)
+                        unpaired
+                        and prior is not None
+                        and not follows(r.issuer, r.year, prior.meta.issuer, prior.meta.year)
+                    )
                 elif o.error:
                     warn(f"{o.path}: {o.error}")
                     writer.unreadable(index, o.path, o.error)
@@ -180,11 +236,15 @@ def review(
             writer.finish(summary)
             if output is not None:  # the output went to a file: the summary is shown here
                 _text_writer(sys.stdout, single).finish(summary)
-        if unpaired:
-            warn(f"--previous 是 {prior.meta.issuer or '未识别机关'} {prior.meta.year or '未知'} 年度的报告，"
-                 "不是任何输入报告的上一年度报告，未做跨年核对")
+        if unpaired and prior is not None:  # (unpaired implies prior)
+            warn(
+                f"--previous 是 {prior.meta.issuer or '未识别机关'} {prior.meta.year or '未知'} 年度的报告，"
+                "不是任何输入报告的上一年度报告，未做跨年核对"
+            )
         if stop.signum:
-            warn(f"已中断（{summary.interrupted}）：已完成的审阅已输出，其余 {summary.totals.unfinished} 份未审阅")
+            warn(
+                f"已中断（{summary.interrupted}）：已完成的审阅已输出，其余 {summary.totals.unfinished} 份未审阅"
+            )
         if not single:
             from .export.text import verdicts_line
 
@@ -204,26 +264,29 @@ def _previous(path: Path, cfg: Config, stop: Stop, allow: tuple[str, ...]) -> Ex
 
 
 @contextlib.contextmanager
-def _output(format: Format, output: Optional[Path], single: bool) -> Iterator[Writer]:
+def _output(format: Format, output: Path | None, single: bool) -> Iterator[Writer]:
     """The writer of ``format``, to ``output`` or stdout; closed (and the file complete) however the batch ends."""
     if format == Format.xlsx:
         from .export.xlsx import XlsxWriter
 
-        yield XlsxWriter(output, single, shown)
+        yield XlsxWriter(_required_output(format, output), single, shown)
         return
     if format == Format.html:
         from .render.html import HtmlWriter
 
         try:
-            writer = HtmlWriter(output)
+            writer = HtmlWriter(_required_output(format, output))
         except OSError as exc:
             raise UserError(f"{output}：无法创建文件夹（{exc.strerror or exc.__class__.__name__}）") from None
         yield writer
         return
     with contextlib.ExitStack() as files:
         try:
-            stream = sys.stdout if output is None else files.enter_context(
-                open(output, "w", encoding="utf-8", newline=""))
+            stream = (
+                sys.stdout
+                if output is None
+                else files.enter_context(open(output, "w", encoding="utf-8", newline=""))
+            )
         except OSError as exc:
             raise UserError(f"{output}：无法写入（{exc.strerror or exc.__class__.__name__}）") from None
         if format == Format.text:
@@ -242,14 +305,24 @@ def _output(format: Format, output: Optional[Path], single: bool) -> Iterator[Wr
             yield (JsonWriter if format == Format.json else JsonlWriter)(stream, single)
 
 
+def _required_output(format: Format, output: Path | None) -> Path:
+    """``-o`` of a format that needs it: review() refuses its absence before any work, and so does this."""
+    if output is None:
+        raise UserError(_NEEDS_OUTPUT[format])
+    return output
+
+
 def _text_writer(stream, single: bool) -> Writer:
     from rich.console import Console
 
     from .export.text import TextWriter
     from .render import text as text_render
 
-    console = text_render.console() if stream is sys.stdout else Console(
-        file=stream, highlight=False, emoji=False, soft_wrap=True)
+    console = (
+        text_render.console()
+        if stream is sys.stdout
+        else Console(file=stream, highlight=False, emoji=False, soft_wrap=True)
+    )
     return TextWriter(console, single, shown)
 
 
@@ -310,8 +383,12 @@ class DocFormat(str, Enum):
 
 @app.command()
 def rules(
-    rule_id: Annotated[Optional[str], typer.Argument(metavar="规则编号", help="例如 t3-balance-mismatch；不写则列出全部规则")] = None,
-    format: Annotated[DocFormat, typer.Option("--format", "-f", help="输出格式：text、markdown 或 json")] = DocFormat.text,
+    rule_id: Annotated[
+        str | None, typer.Argument(metavar="规则编号", help="例如 t3-balance-mismatch；不写则列出全部规则")
+    ] = None,
+    format: Annotated[
+        DocFormat, typer.Option("--format", "-f", help="输出格式：text、markdown 或 json")
+    ] = DocFormat.text,
 ) -> None:
     """列出全部规则，或说明一条规则（做什么、为什么、示例、如何改正）。"""
     from .rules import REGISTRY
@@ -323,7 +400,10 @@ def rules(
     rule = REGISTRY.get(rule_id)
     if rule is None:
         close = [r for r in REGISTRY if rule_id in r]
-        raise UserError(f"没有规则「{rule_id}」" + (f"；是否指：{', '.join(close)}" if close else "；nianbao rules 列出全部规则"))
+        raise UserError(
+            f"没有规则「{rule_id}」"
+            + (f"；是否指：{', '.join(close)}" if close else "；nianbao rules 列出全部规则")
+        )
     print(ONE[format.value](rule))
 
 
@@ -334,5 +414,8 @@ def main() -> None:
         err().print("nianbao: 已中断")
         sys.exit(130)
     except Exception as exc:  # a bug: one line for the user instead of a traceback
-        err().print(f"nianbao: 内部错误（{exc.__class__.__name__}: {exc}）；请把命令和输入文件报告给维护者", markup=False)
+        err().print(
+            f"nianbao: 内部错误（{exc.__class__.__name__}: {exc}）；请把命令和输入文件报告给维护者",
+            markup=False,
+        )
         sys.exit(2)

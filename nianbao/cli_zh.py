@@ -40,8 +40,17 @@ MESSAGES = {  # typer's gettext messages
     "(dynamic)": "（动态）",
 }
 # the value an option takes, by the type typer would show in angle brackets
-TYPES = {"path": "路径", "file": "文件", "directory": "文件夹", "int": "整数", "int range": "整数",
-         "float": "数值", "float range": "数值", "str": "文本", "list[str]": "文本"}
+TYPES = {
+    "path": "路径",
+    "file": "文件",
+    "directory": "文件夹",
+    "int": "整数",
+    "int range": "整数",
+    "float": "数值",
+    "float range": "数值",
+    "str": "文本",
+    "list[str]": "文本",
+}
 # usage errors of the bundled click (fixed English), most specific first
 ERRORS = [
     (r"Missing argument '(.+)'\.", r"缺少参数 \1"),
@@ -100,8 +109,13 @@ def _joined(lines: list[str]) -> str:
     return out
 
 
-def _wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
-               preserve_paragraphs: bool = False) -> str:
+def _wrap_text(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
     """click's wrap_text, counting columns and breaking Chinese between characters (render.wrap):
     its own breaks only at spaces and counts a Chinese character as one column."""
     room = max(width - max(_term_len(initial_indent), _term_len(subsequent_indent)), 10)
@@ -111,7 +125,9 @@ def _wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_
         flat = _joined(paragraph.splitlines())
         cuts = [0, *breaks(flat, room), len(flat)]
         lines = [flat[a:b].rstrip() for a, b in pairwise(cuts)]
-        out.append("\n".join((subsequent_indent if i else initial_indent) + line for i, line in enumerate(lines)))
+        out.append(
+            "\n".join((subsequent_indent if i else initial_indent) + line for i, line in enumerate(lines))
+        )
     return "\n\n".join(out)
 
 
@@ -133,6 +149,7 @@ def _help_option(original):
         if option is not None:
             option.help = HELP
         return option
+
     return get_help_option
 
 
@@ -143,6 +160,7 @@ def _display_type(original):
         shown = original(self, ctx)
         label = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
         return TYPES.get(label, label)  # choices stay as they are typed: text|json|markdown
+
     return display_type
 
 
@@ -167,5 +185,6 @@ def install() -> None:
     click_core.make_default_short_help = _short_help
     click_core.Command.get_help_option = _help_option(click_core.Command.get_help_option)  # type: ignore[method-assign]
     typer.core._TyperParameter.display_type = _display_type(  # type: ignore[method-assign]
-        typer.core._TyperParameter.display_type)
+        typer.core._TyperParameter.display_type
+    )
     click_exceptions.UsageError.show = _show  # type: ignore[method-assign]

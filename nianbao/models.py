@@ -1,97 +1,89 @@
-"""The review contract (spec review-output.md, schema ``nianbao.review/1``) as dataclasses
-(``records`` says why not pydantic)."""
+"""The review contract (spec review-output.md, schema ``nianbao.review/1``) as pydantic models."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from extractors.schema import cell_label_zh
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from .records import Record
+from extractors.schema import cell_label_zh
 
 SCHEMA = "nianbao.review/1"
 Severity = Literal["error", "warning", "info"]
 Verdict = Literal["pass", "warn", "fail"]
+FindingSource = Literal["rule", "llm", "heuristic"]  # what found it: a rule, the LLM or the heuristic
+Coverage = Literal["covered", "partial", "missing"]  # how far the narrative covers an aspect
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 PARTS = ("一", "二", "三", "四", "五", "六")
 
 
-@dataclass(kw_only=True)
-class Location(Record):
+class Location(BaseModel):
     line: int | None = None
     page: int | None = None
     page_line: int | None = None  # PDF: the printed line on that page, as a reviewer counts it
     cell: str | None = None
 
-    computed = ("cell_label",)  # the cell as a reviewer names it, beside the canonical key scripts read
-
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def cell_label(self) -> str | None:
+        """The cell as a reviewer names it, beside the canonical key scripts read."""
         return cell_label_zh(self.cell) if self.cell else None
 
 
-@dataclass(kw_only=True)
-class Finding(Record):
+class Finding(BaseModel):
     rule: str
     severity: Severity
     part: str | None = None
     message: str
     evidence: str = ""
-    location: Location = field(default_factory=Location)
-    source: Literal["rule", "llm", "heuristic"] = "rule"
+    location: Location = Field(default_factory=Location)
+    source: FindingSource = "rule"
 
     def sort_key(self) -> tuple:
         part = PARTS.index(self.part) if self.part in PARTS else -1
         return (part, self.location.line or 0, SEVERITY_ORDER[self.severity], self.rule)
 
 
-@dataclass(kw_only=True)
-class Source(Record):
+class Source(BaseModel):
     path: str
     sha256: str
     format: str
 
 
-@dataclass(kw_only=True)
-class ReportPeriod(Record):
+class ReportPeriod(BaseModel):
     """The statistics period the report states (ISO dates), as the review reports it."""
 
     start: str | None = None
     end: str | None = None
 
 
-@dataclass(kw_only=True)
-class PartInfo(Record):
+class PartInfo(BaseModel):
     line: int
     heading: str = ""
 
 
-@dataclass(kw_only=True)
-class ReportInfo(Record):
+class ReportInfo(BaseModel):
     issuer: str | None = None
     year: int | None = None
     template: str | None = None
     title: str | None = None
-    period: ReportPeriod = field(default_factory=ReportPeriod)
+    period: ReportPeriod = Field(default_factory=ReportPeriod)
     signed_on: str | None = None
-    parts: dict[str, PartInfo] = field(default_factory=dict)
-    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR from a scan (1-based)
+    parts: dict[str, PartInfo] = Field(default_factory=dict)
+    ocr_pages: list[int] = Field(default_factory=list)  # pages read by OCR from a scan (1-based)
 
 
-@dataclass(kw_only=True)
-class AspectStatus(Record):
+class AspectStatus(BaseModel):
     part: str
     aspect: str
-    status: Literal["covered", "partial", "missing"]
+    status: Coverage
     evidence: str = ""
     summary: str = ""
     line: int | None = None
 
 
-@dataclass(kw_only=True)
-class Claim(Record):
+class Claim(BaseModel):
     """A number the narrative states, to be compared with the tables by code (spec §4.4)."""
 
     metric: str
@@ -100,8 +92,7 @@ class Claim(Record):
     line: int | None = None
 
 
-@dataclass(kw_only=True)
-class LLMCall(Record):
+class LLMCall(BaseModel):
     model: str
     prompt: str
     parts: str = ""  # the parts this request covered, e.g. "前文一五六"
@@ -115,46 +106,46 @@ class LLMCall(Record):
     ok: bool = True
     error: str | None = None
     # the audit log's material (masked messages sent, raw answers), kept out of the review JSON
-    exchanges: list[dict] = field(default_factory=list, metadata={"exclude": True})
+    exchanges: list[dict] = Field(default_factory=list, exclude=True)
 
 
-@dataclass(kw_only=True)
-class Narrative(Record):
+class Narrative(BaseModel):
     method: Literal["llm", "heuristic", "none"] = "none"
     model: str | None = None
     prompt: str | None = None
     prompt_sha256: str | None = None
-    aspects: list[AspectStatus] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
+    aspects: list[AspectStatus] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
     summary: str = ""
     dropped_quotes: int = 0
-    calls: list[LLMCall] = field(default_factory=list)
+    calls: list[LLMCall] = Field(default_factory=list)
     tokens_in: int = 0
     tokens_cached: int = 0
     tokens_out: int = 0
     cost: float | None = None  # estimated from the price table; None: no price for this model
     currency: str | None = None
-    dropped: dict[str, int] = field(default_factory=dict)  # dropped_quotes by reason
+    dropped: dict[str, int] = Field(default_factory=dict)  # dropped_quotes by reason
     latency_ms: int = 0
     note: str | None = None
 
 
-@dataclass(kw_only=True)
-class Review(Record):
-    schema_: str = field(default=SCHEMA, metadata={"alias": "schema"})
+class Review(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    schema_: str = Field(default=SCHEMA, alias="schema")
     source: Source
     report: ReportInfo
     tables: dict[str, Any]
     findings: list[Finding]
-    narrative: Narrative = field(default_factory=Narrative)
+    narrative: Narrative = Field(default_factory=Narrative)
     verdict: Verdict
     counts: dict[str, int]
-    timing_ms: dict[str, int] = field(default_factory=dict)
+    timing_ms: dict[str, int] = Field(default_factory=dict)
     # rules the configuration switched off: shown in every rendering, so nothing is hidden silently
-    disabled_rules: list[str] = field(default_factory=list)
+    disabled_rules: list[str] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True)
+        return self.model_dump(by_alias=True, mode="json")
 
 
 def verdict_of(findings: list[Finding]) -> tuple[Verdict, dict[str, int]]:
@@ -163,4 +154,3 @@ def verdict_of(findings: list[Finding]) -> tuple[Verdict, dict[str, int]]:
         counts[f.severity] += 1
     verdict: Verdict = "fail" if counts["error"] else "warn" if counts["warning"] else "pass"
     return verdict, counts
-

@@ -63,7 +63,9 @@ def tables_json(tables: TableSet) -> dict:
     ``t2_2019`` / ``t3_groups``, and every cell's raw text and line under ``cells_raw``."""
 
     def grid(prefix: str, shape: dict[str, tuple[str, ...]]) -> dict:
-        return {row: {col: tables.value(f"{prefix}.{row}.{col}") for col in cols} for row, cols in shape.items()}
+        return {
+            row: {col: tables.value(f"{prefix}.{row}.{col}") for col in cols} for row, cols in shape.items()
+        }
 
     found = tables.found
     out: dict = {
@@ -91,9 +93,15 @@ def report_info(ex: Extraction) -> ReportInfo:
     period = ReportPeriod()
     if meta.period:
         start, end = meta.period.start.value, meta.period.end.value
-        period = ReportPeriod(start=start.isoformat() if start else None, end=end.isoformat() if end else None)
+        period = ReportPeriod(
+            start=start.isoformat() if start else None, end=end.isoformat() if end else None
+        )
     return ReportInfo(
-        issuer=meta.issuer, year=meta.year, template=ex.template, title=meta.title, period=period,
+        issuer=meta.issuer,
+        year=meta.year,
+        template=ex.template,
+        title=meta.title,
+        period=period,
         signed_on=meta.signed_on.value.isoformat() if meta.signed_on and meta.signed_on.value else None,
         parts={h.part: PartInfo(line=h.line, heading=h.text) for h in ex.parts},
         ocr_pages=ex.doc.ocr_pages,
@@ -107,7 +115,9 @@ class NarrativeResult:
     ms: int
 
 
-def review_narrative(analysis: Analysis, config: Config, narrative: NarrativeReviewer | None) -> NarrativeResult | None:
+def review_narrative(
+    analysis: Analysis, config: Config, narrative: NarrativeReviewer | None
+) -> NarrativeResult | None:
     """The narrative half, independent of the rules: batches start it as soon as a report is read."""
     if narrative is None:
         return None
@@ -134,7 +144,9 @@ def check(analysis: Analysis, config: Config, previous: Extraction | None = None
     return Checked(run_rules(analysis.ex, config, previous), _ms(t0))
 
 
-def assemble(analysis: Analysis, config: Config, checked: Checked, narrative: NarrativeResult | None) -> Review:
+def assemble(
+    analysis: Analysis, config: Config, checked: Checked, narrative: NarrativeResult | None
+) -> Review:
     """The rules' findings, the narrative's, the verdict. Narrative findings are only added;
     they can never remove or downgrade a deterministic one."""
     findings = list(checked.findings)
@@ -148,18 +160,35 @@ def assemble(analysis: Analysis, config: Config, checked: Checked, narrative: Na
     verdict, counts = verdict_of(findings)
     return Review(
         source=Source(path=analysis.path, sha256=analysis.sha256, format=analysis.ex.doc.format),
-        report=report_info(analysis.ex), tables=tables_json(analysis.ex.tables), findings=findings,
-        narrative=block, verdict=verdict, counts=counts, timing_ms=timing, disabled_rules=sorted(config.disable),
+        report=report_info(analysis.ex),
+        tables=tables_json(analysis.ex.tables),
+        findings=findings,
+        narrative=block,
+        verdict=verdict,
+        counts=counts,
+        timing_ms=timing,
+        disabled_rules=sorted(config.disable),
     )
 
 
-def finish(analysis: Analysis, config: Config, previous: Extraction | None = None,
-           narrative: NarrativeReviewer | None = None) -> Review:
-    return assemble(analysis, config, check(analysis, config, previous), review_narrative(analysis, config, narrative))
+def finish(
+    analysis: Analysis,
+    config: Config,
+    previous: Extraction | None = None,
+    narrative: NarrativeReviewer | None = None,
+) -> Review:
+    return assemble(
+        analysis, config, check(analysis, config, previous), review_narrative(analysis, config, narrative)
+    )
 
 
-def review_bytes(data: bytes, path: str, config: Config | None = None, previous: Extraction | None = None,
-                 narrative: NarrativeReviewer | None = None) -> Review:
+def review_bytes(
+    data: bytes,
+    path: str,
+    config: Config | None = None,
+    previous: Extraction | None = None,
+    narrative: NarrativeReviewer | None = None,
+) -> Review:
     """Review one file's bytes. Raises extractors.errors.LoadError for unreadable input."""
     config = config or Config()
     return finish(analyze_bytes(data, path, config), config, previous, narrative)

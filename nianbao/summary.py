@@ -11,11 +11,11 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from .models import SEVERITY_ORDER, Finding, Review, Severity
-from .records import Record
 
 SUMMARY_SCHEMA = "nianbao.summary/1"
 UNREADABLE_SCHEMA = "nianbao.unreadable/1"
@@ -27,7 +27,7 @@ _ORDER: dict[str, str] = {
     "input": "idx",
     # the files to chase first: unreadable, then failing (most errors first), warned, passed
     "verdict": "CASE verdict WHEN 'unreadable' THEN 0 WHEN 'fail' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END, "
-               "error DESC, warning DESC, idx",
+    "error DESC, warning DESC, idx",
     "unit": "unit IS NULL, unit, year, idx",
     "rule": "top_rule IS NULL, top_rule, idx",  # the units with the same main problem together
 }
@@ -46,8 +46,7 @@ def shown_review(review: Review, min_severity: Severity) -> Review:
     return review.model_copy(update={"findings": at_least(review.findings, min_severity)})
 
 
-@dataclass(kw_only=True)
-class FirstError(Record):
+class FirstError(BaseModel):
     rule: str
     message: str
     cell: str | None = None
@@ -55,36 +54,35 @@ class FirstError(Record):
     page: int | None = None
 
 
-@dataclass(kw_only=True)
-class ReportRow(Record):
+class ReportRow(BaseModel):
     index: int  # 1-based, the input order
     path: str
     unit: str | None = None
     year: int | None = None
     template: str | None = None
     verdict: Verdict
-    counts: dict[str, int] = field(default_factory=dict)
-    first_errors: list[FirstError] = field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)
+    first_errors: list[FirstError] = Field(default_factory=list)
     reason: str | None = None  # why it could not be reviewed
 
 
-@dataclass(kw_only=True)
-class RuleCount(Record):
+class RuleCount(BaseModel):
     rule: str
     severity: Severity
     reports: int
     findings: int
 
 
-@dataclass(kw_only=True)
-class Totals(Record):
+class Totals(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
     reports: int = 0  # every input of the batch
-    passed: int = field(default=0, metadata={"alias": "pass"})
-    warned: int = field(default=0, metadata={"alias": "warn"})
-    failed: int = field(default=0, metadata={"alias": "fail"})
+    passed: int = Field(0, alias="pass")
+    warned: int = Field(0, alias="warn")
+    failed: int = Field(0, alias="fail")
     unreadable: int = 0
     unfinished: int = 0  # not reviewed: the batch was stopped
-    findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    findings: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
 
 
 class Summary:
@@ -100,9 +98,11 @@ class Summary:
         self._rule_reports: Counter[tuple[str, Severity]] = Counter()
         self._db = sqlite3.connect("")  # "": a private temporary database on disk, gone when closed
         self._db.execute("PRAGMA cache_size = -256")  # KiB: the rows live on disk, not in this process
-        self._db.execute("CREATE TABLE r (idx INTEGER, path TEXT, unit TEXT, year INTEGER, template TEXT, "
-                         "verdict TEXT, error INTEGER, warning INTEGER, info INTEGER, first TEXT, top_rule TEXT, "
-                         "reason TEXT)")
+        self._db.execute(
+            "CREATE TABLE r (idx INTEGER, path TEXT, unit TEXT, year INTEGER, template TEXT, "
+            "verdict TEXT, error INTEGER, warning INTEGER, info INTEGER, first TEXT, top_rule TEXT, "
+            "reason TEXT)"
+        )
 
     def __enter__(self) -> Summary:
         return self
@@ -116,49 +116,106 @@ class Summary:
         if review is None and reason is None:
             return
         if review is None:
-            self._db.execute("INSERT INTO r (idx, path, verdict, reason) VALUES (?, ?, 'unreadable', ?)",
-                             (index, path, reason))
+            self._db.execute(
+                "INSERT INTO r (idx, path, verdict, reason) VALUES (?, ?, 'unreadable', ?)",
+                (index, path, reason),
+            )
             return
         self.findings.update(review.counts)
         shown = sorted(at_least(review.findings, self.min_severity), key=lambda f: SEVERITY_ORDER[f.severity])
         kinds = Counter((f.rule, f.severity) for f in shown)
         self._rules.update(kinds)
         self._rule_reports.update(kinds.keys())
-        first = [FirstError(rule=f.rule, message=f.message, cell=f.location.cell, line=f.location.line,
-                            page=f.location.page).model_dump()
-                 for f in review.findings if f.severity == "error"][:FIRST_ERRORS]
+        first = [
+            FirstError(
+                rule=f.rule,
+                message=f.message,
+                cell=f.location.cell,
+                line=f.location.line,
+                page=f.location.page,
+            ).model_dump()
+            for f in review.findings
+            if f.severity == "error"
+        ][:FIRST_ERRORS]
         r = review.report
-        self._db.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                         (index, path, r.issuer, r.year, r.template, review.verdict, review.counts.get("error", 0),
-                          review.counts.get("warning", 0), review.counts.get("info", 0),
-                          json.dumps(first, ensure_ascii=False), shown[0].rule if shown else None))
+        self._db.execute(
+            "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            (
+                index,
+                path,
+                r.issuer,
+                r.year,
+                r.template,
+                review.verdict,
+                review.counts.get("error", 0),
+                review.counts.get("warning", 0),
+                review.counts.get("info", 0),
+                json.dumps(first, ensure_ascii=False),
+                shown[0].rule if shown else None,
+            ),
+        )
 
     @property
     def totals(self) -> Totals:
         v = self.verdicts
-        return Totals.model_validate({"reports": self.inputs, "pass": v["pass"], "warn": v["warn"], "fail": v["fail"],
-                                      "unreadable": v["unreadable"], "unfinished": v["unfinished"],
-                                      "findings": {s: self.findings[s] for s in ("error", "warning", "info")}})
+        return Totals.model_validate(
+            {
+                "reports": self.inputs,
+                "pass": v["pass"],
+                "warn": v["warn"],
+                "fail": v["fail"],
+                "unreadable": v["unreadable"],
+                "unfinished": v["unfinished"],
+                "findings": {s: self.findings[s] for s in ("error", "warning", "info")},
+            }
+        )
 
     def rules(self) -> list[RuleCount]:
         """How often each rule fired (at ``min_severity`` or above): errors first, the most widespread first."""
-        out = [RuleCount(rule=rule, severity=sev, reports=self._rule_reports[(rule, sev)], findings=n)
-               for (rule, sev), n in self._rules.items()]
+        out = [
+            RuleCount(rule=rule, severity=sev, reports=self._rule_reports[(rule, sev)], findings=n)
+            for (rule, sev), n in self._rules.items()
+        ]
         return sorted(out, key=lambda c: (SEVERITY_ORDER[c.severity], -c.reports, c.rule))
 
     def rows(self, unreadable_only: bool = False) -> Iterator[ReportRow]:
         where = "WHERE verdict = 'unreadable' " if unreadable_only else ""
-        for (idx, path, unit, year, template, verdict, error, warning, info, first, _, reason) in self._db.execute(
-                f"SELECT * FROM r {where}ORDER BY {_ORDER[self.sort]}"):
-            yield ReportRow(index=idx, path=path, unit=unit, year=year, template=template, verdict=verdict,
-                            counts={} if verdict == "unreadable" else {"error": error, "warning": warning, "info": info},
-                            first_errors=[FirstError(**e) for e in json.loads(first or "[]")], reason=reason)
+        for (
+            idx,
+            path,
+            unit,
+            year,
+            template,
+            verdict,
+            error,
+            warning,
+            info,
+            first,
+            _,
+            reason,
+        ) in self._db.execute(f"SELECT * FROM r {where}ORDER BY {_ORDER[self.sort]}"):
+            yield ReportRow(
+                index=idx,
+                path=path,
+                unit=unit,
+                year=year,
+                template=template,
+                verdict=verdict,
+                counts={} if verdict == "unreadable" else {"error": error, "warning": warning, "info": info},
+                first_errors=[FirstError(**e) for e in json.loads(first or "[]")],
+                reason=reason,
+            )
 
     def head(self) -> dict:
         """The summary object without its rows, for the JSON writers, which stream the rows."""
-        return {"schema": SUMMARY_SCHEMA, "totals": self.totals.model_dump(by_alias=True),
-                "sort": self.sort, "min_severity": self.min_severity, "interrupted": self.interrupted,
-                "rules": [c.model_dump() for c in self.rules()]}
+        return {
+            "schema": SUMMARY_SCHEMA,
+            "totals": self.totals.model_dump(by_alias=True),
+            "sort": self.sort,
+            "min_severity": self.min_severity,
+            "interrupted": self.interrupted,
+            "rules": [c.model_dump() for c in self.rules()],
+        }
 
     def json_chunks(self, newline: str) -> Iterator[str]:
         """The summary object as JSON, row by row (``newline`` between rows: "" for JSON Lines)."""
@@ -170,5 +227,9 @@ class Summary:
             yield ("," if i else "") + newline + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         yield newline + '], "unreadable": ['
         for i, row in enumerate(self.rows(unreadable_only=True)):
-            yield ("," if i else "") + newline + json.dumps({"path": row.path, "reason": row.reason}, ensure_ascii=False)
+            yield (
+                ("," if i else "")
+                + newline
+                + json.dumps({"path": row.path, "reason": row.reason}, ensure_ascii=False)
+            )
         yield newline + "]}"

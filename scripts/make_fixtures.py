@@ -53,8 +53,10 @@ BAD = ROOT / "tests/fixtures/bad"
 FONT = "WenQuanYi Micro Hei"  # the CJK font installed with LibreOffice; without it the PDF text is garbage
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 PAGE_WIDTH_CM = 16.0  # A4 minus 2.5 cm margins
-ENCRYPTED_PDF_FILTER = ('pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
-                        '"DocumentOpenPassword":{"type":"string","value":"nianbao"}}')
+ENCRYPTED_PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+    '"DocumentOpenPassword":{"type":"string","value":"nianbao"}}'
+)
 
 # ---------------------------------------------------------------------------------------------
 # Table model shared by the .docx and .html writers: HTML-style rows, each listing the cells that
@@ -103,14 +105,41 @@ T3_ORGS = ("商业企业", "科研机构", "社会公益组织", "法律服务�
 T3_RESULTS = (  # (group cell, leaf rows); a group of None means the leaf spans both label columns
     (None, ("（一）予以公开",)),
     (None, ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）",)),
-    ("（三）不予公开", ("1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”",
-                    "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息",
-                    "7.属于行政执法案卷", "8.属于行政查询事项")),
-    ("（四）无法提供", ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确")),
-    ("（五）不予处理", ("1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
-                    "5.要求行政机关确认或重新出具已获取信息")),
-    ("（六）其他处理", ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他")),
+    (
+        "（三）不予公开",
+        (
+            "1.属于国家秘密",
+            "2.其他法律行政法规禁止公开",
+            "3.危及“三安全一稳定”",
+            "4.保护第三方合法权益",
+            "5.属于三类内部事务信息",
+            "6.属于四类过程性信息",
+            "7.属于行政执法案卷",
+            "8.属于行政查询事项",
+        ),
+    ),
+    (
+        "（四）无法提供",
+        ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确"),
+    ),
+    (
+        "（五）不予处理",
+        (
+            "1.信访举报投诉类申请",
+            "2.重复申请",
+            "3.要求提供公开出版物",
+            "4.无正当理由大量反复申请",
+            "5.要求行政机关确认或重新出具已获取信息",
+        ),
+    ),
+    (
+        "（六）其他处理",
+        (
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "3.其他",
+        ),
+    ),
     (None, ("（七）总计",)),
 )
 T4_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
@@ -136,7 +165,7 @@ def t3_table(values: list[str], corner_rows: int) -> TableSpec:
         [Span("自然人", rows=2), Span("法人或其他组织", cols=5), Span("总计", rows=2)],
         ([] if corner_rows == 3 else [Span("", cols=3)]) + [Span(org) for org in T3_ORGS],
     ]
-    numbers = [[Span(v) for v in values[i:i + 7]] for i in range(0, len(values), 7)]
+    numbers = [[Span(v) for v in values[i : i + 7]] for i in range(0, len(values), 7)]
     rows.append([Span("一、本年新收政府信息公开申请数量", cols=3)] + numbers[0])
     rows.append([Span("二、上年结转政府信息公开申请数量", cols=3)] + numbers[1])
     result_rows = sum(len(leaves) for _, leaves in T3_RESULTS)
@@ -155,12 +184,16 @@ def t3_table(values: list[str], corner_rows: int) -> TableSpec:
 
 
 def t4_table(values: list[str]) -> TableSpec:
-    return TableSpec([
-        [Span("行政复议", cols=5), Span("行政诉讼", cols=10)],
-        [Span(label, rows=2) for label in T4_RESULTS] + [Span("未经复议直接起诉", cols=5), Span("复议后起诉", cols=5)],
-        [Span(label) for label in T4_RESULTS * 2],
-        [Span(v) for v in values],
-    ], [PAGE_WIDTH_CM / 15] * 15)
+    return TableSpec(
+        [
+            [Span("行政复议", cols=5), Span("行政诉讼", cols=10)],
+            [Span(label, rows=2) for label in T4_RESULTS]
+            + [Span("未经复议直接起诉", cols=5), Span("复议后起诉", cols=5)],
+            [Span(label) for label in T4_RESULTS * 2],
+            [Span(v) for v in values],
+        ],
+        [PAGE_WIDTH_CM / 15] * 15,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,12 +238,16 @@ def read_seed(path: Path) -> Seed:
             items.append(text)
         if is_heading and region:
             items.append(region)  # placeholder, replaced once the values are known
-    values = {part: [v for v in map(_clean, lines) if _NUMBER.fullmatch(v)] for part, lines in regions.items()}
+    values = {
+        part: [v for v in map(_clean, lines) if _NUMBER.fullmatch(v)] for part, lines in regions.items()
+    }
     with_2019_row = any(T2_2019_ROW in line for line in regions.get("t2", []))
     _check_counts(path, values, with_2019_row)
-    tables = {"t2": t2_table(values["t2"], with_2019_row),
-              "t3": t3_table(values["t3"], corner_rows=3 if int(path.name[:3]) % 2 == 0 else 2),
-              "t4": t4_table(values["t4"])}
+    tables = {
+        "t2": t2_table(values["t2"], with_2019_row),
+        "t3": t3_table(values["t3"], corner_rows=3 if int(path.name[:3]) % 2 == 0 else 2),
+        "t4": t4_table(values["t4"]),
+    }
     items = [tables.get(item, item) if isinstance(item, str) else item for item in items]
     title_lines = next(i for i, item in enumerate(items) if not _is_title_line(item))
     return Seed(path.name[:3], items, values, title_lines)
@@ -220,7 +257,7 @@ def simple_table(cells: list[str]) -> TableSpec:
     """A small table in the narrative (seed 001's staff list): the first row's cell count is the width."""
     width = cells.index("") if "" in cells else len(cells)
     texts = [c for c in cells if c]
-    rows = [[Span(t) for t in texts[i:i + width]] for i in range(0, len(texts), width)]
+    rows = [[Span(t) for t in texts[i : i + width]] for i in range(0, len(texts), width)]
     return TableSpec(rows, [PAGE_WIDTH_CM / width] * width)
 
 
@@ -279,13 +316,15 @@ def _docx_table(document, spec: TableSpec) -> None:
     table.style, table.alignment, table.autofit = "Table Grid", WD_TABLE_ALIGNMENT.CENTER, False
     for column, width in zip(table.columns, spec.widths_cm):
         column.width = Cm(width)
-    for row in table.rows:  # a page break may fall between rows, never inside one (as Word's "不允许跨页断行")
+    for (
+        row
+    ) in table.rows:  # a page break may fall between rows, never inside one (as Word's "不允许跨页断行")
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for r, c, span in layout(spec.rows):
         cell = table.cell(r, c)
         if span.rows > 1 or span.cols > 1:
             cell = cell.merge(table.cell(r + span.rows - 1, c + span.cols - 1))
-        cell.width = Cm(sum(spec.widths_cm[c:c + span.cols]))
+        cell.width = Cm(sum(spec.widths_cm[c : c + span.cols]))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -397,34 +436,49 @@ _PAGE = """<!DOCTYPE html>
 
 def render_html(seed: Seed) -> bytes:
     site = SITES[seed.stem]
-    title_lines = seed.items[:seed.title_lines]
+    title_lines = seed.items[: seed.title_lines]
     # the title is one centred paragraph broken with <br>, as CMS editors paste it
-    article = [f'<p style="text-align:center;text-indent:0"><strong>{"<br>".join(map(_escape, title_lines))}</strong></p>']
-    for item in seed.items[seed.title_lines:]:
+    article = [
+        f'<p style="text-align:center;text-indent:0"><strong>{"<br>".join(map(_escape, title_lines))}</strong></p>'
+    ]
+    for item in seed.items[seed.title_lines :]:
         if isinstance(item, TableSpec):
             article.append(_html_table(item))
         elif _is_heading(item):
             article.append(f"<p><strong>{_escape(item)}</strong></p>")
         else:
             article.append(f"<p>{_escape(item)}</p>")
-    page = _PAGE.format(charset=site.charset, title=_escape("".join(title_lines)), issuer=site.issuer,
-                        date_meta=_DATE_META[site.date_meta].format(d=site.published),
-                        published=site.published, article="\n".join(article))
+    page = _PAGE.format(
+        charset=site.charset,
+        title=_escape("".join(title_lines)),
+        issuer=site.issuer,
+        date_meta=_DATE_META[site.date_meta].format(d=site.published),
+        published=site.published,
+        article="\n".join(article),
+    )
     return page.encode(site.charset, errors="xmlcharrefreplace")  # GBK has no NBSP: it becomes &#160;
 
 
 def _html_table(spec: TableSpec) -> str:
     rows = []
     for row in spec.rows:
-        cells = "".join(f'<td{_span_attributes(span)}><p style="text-align:center;text-indent:0">'
-                        f'<span>{_escape(span.text) or "&nbsp;"}</span></p></td>' for span in row)
+        cells = "".join(
+            f'<td{_span_attributes(span)}><p style="text-align:center;text-indent:0">'
+            f"<span>{_escape(span.text) or '&nbsp;'}</span></p></td>"
+            for span in row
+        )
         rows.append(f"<tr>{cells}</tr>")
-    return ('<table border="1" cellspacing="0" cellpadding="0" width="100%"><tbody>\n'
-            + "\n".join(rows) + "\n</tbody></table>")
+    return (
+        '<table border="1" cellspacing="0" cellpadding="0" width="100%"><tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody></table>"
+    )
 
 
 def _span_attributes(span: Span) -> str:
-    return (f' rowspan="{span.rows}"' if span.rows > 1 else "") + (f' colspan="{span.cols}"' if span.cols > 1 else "")
+    return (f' rowspan="{span.rows}"' if span.rows > 1 else "") + (
+        f' colspan="{span.cols}"' if span.cols > 1 else ""
+    )
 
 
 def _escape(text: str) -> str:
@@ -525,8 +579,16 @@ def write(path: Path, data: bytes) -> None:
 
 REALISTIC = ROOT / "tests/fixtures/realistic"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+)
 STANDARD_TITLE = "政府信息公开工作年度报告"
 _BLOCK_NUMERAL = {"art20_1": "一", "art20_5": "五", "art20_6": "六", "art20_8": "八", "art20_9": "九"}
 
@@ -547,11 +609,15 @@ class Report:
     published: str  # the page's 发布时间 (ISO date)
     site: str  # the website's name, after the title in <title>
     column: str  # the breadcrumb's last step
-    body: tuple[tuple, ...]  # ("p", text) | ("h", part heading) | ("lead", bold lead, rest) | ("t2",) ("t3",) ("t4",)
+    body: tuple[
+        tuple, ...
+    ]  # ("p", text) | ("h", part heading) | ("lead", bold lead, rest) | ("t2",) ("t3",) ("t4",)
     signature: tuple[str, str]  # signer, date
     t2: tuple[T2Block, ...]
     t3: dict  # row key -> the 6 applicant columns (rows not named are all zero; totals are derived)
-    t4: tuple[tuple[int, int, int, int], ...]  # per group: 结果维持, 结果纠正, 其他结果, 尚未审结 (总计 derived)
+    t4: tuple[
+        tuple[int, int, int, int], ...
+    ]  # per group: 结果维持, 结果纠正, 其他结果, 尚未审结 (总计 derived)
     t3_labels: dict = field(default_factory=dict)  # row key -> printed label where it differs (the typo)
 
     @property
@@ -576,19 +642,23 @@ def _t3_result_rows(template: str) -> list[tuple[str | None, list[tuple[str, str
 def t3_rows(report: Report) -> dict[str, tuple[int, ...]]:
     """Every printed row of 表三 with its 7 numbers; 总计 column, （七）总计 and 结转 are derived, so
     R-T3-ROW, R-T3-RES and R-T3-BAL hold by construction."""
+
     def full(key: str) -> tuple[int, ...]:
         six = tuple(report.t3.get(key, (0,) * 6))
         return (*six, sum(six))
 
-    leaves = [key for _, rows in _t3_result_rows(report.template) for key, _ in rows if key != "results_total"]
+    leaves = [
+        key for _, rows in _t3_result_rows(report.template) for key, _ in rows if key != "results_total"
+    ]
     unknown = set(report.t3) - set(leaves) - {"new_received", "carried_over"}
     if unknown:
         raise SystemExit(f"{report.stem}: 表三 has no rows {sorted(unknown)} in the {report.template} format")
     rows = {"new_received": full("new_received"), "carried_over": full("carried_over")}
     rows.update({key: full(key) for key in leaves})
     rows["results_total"] = tuple(sum(rows[k][c] for k in leaves) for c in range(7))
-    rows["carried_forward"] = tuple(rows["new_received"][c] + rows["carried_over"][c] - rows["results_total"][c]
-                                    for c in range(7))
+    rows["carried_forward"] = tuple(
+        rows["new_received"][c] + rows["carried_over"][c] - rows["results_total"][c] for c in range(7)
+    )
     if min(rows["carried_forward"]) < 0:
         raise SystemExit(f"{report.stem}: 表三 results exceed the applications")
     return rows
@@ -645,6 +715,7 @@ def realistic_t3(report: Report) -> TableSpec:
         [Span("自然人", rows=2), Span("法人或其他组织", cols=5), Span("总计", rows=2)],
         [Span(org) for org in T3_ORGS],
     ]
+
     def add(key: str, labels: list[Span]) -> None:
         rows.append(labels + numbers[key])
 
@@ -655,8 +726,11 @@ def realistic_t3(report: Report) -> TableSpec:
     for group, leaves in groups:
         for k, (key, text) in enumerate(leaves):
             text = report.t3_labels.get(key, text)
-            labels = [Span(text, cols=2)] if group is None else (
-                ([Span(group, rows=len(leaves))] if k == 0 else []) + [Span(text)])
+            labels = (
+                [Span(text, cols=2)]
+                if group is None
+                else (([Span(group, rows=len(leaves))] if k == 0 else []) + [Span(text)])
+            )
             add(key, lead + labels)
             lead = []
     add("carried_forward", [Span("四、结转下年度继续办理", cols=3)])
@@ -679,7 +753,11 @@ T2_2021_HEADERS = {
     "art20_8": (("本年收费金额（单位：万元）", "amount_10k_yuan"),),
 }
 T2_2019_HEADERS = {
-    "art20_1": (("本年新制作数量", "new_made"), ("本年新公开数量", "new_published"), ("对外公开总数量", "total_published")),
+    "art20_1": (
+        ("本年新制作数量", "new_made"),
+        ("本年新公开数量", "new_published"),
+        ("对外公开总数量", "total_published"),
+    ),
     "items": (("上一年项目数量", "prev_year_items"), ("本年增/减", "change"), ("处理决定数量", "decisions")),
     "art20_8": (("上一年项目数量", "prev_year_items"), ("本年增/减", "change")),
     "art20_9": (("采购项目数量", "procurement_items"), ("采购总金额", "procurement_amount")),
@@ -688,68 +766,133 @@ TYPO_ROW = "denied_law_prohibited"
 TYPO_LABEL = "2.其他法律行政法规禁制公开"  # 禁止 → 禁制: a homophone slip of the input method
 
 TOWNSHIP_2024 = Report(
-    stem="portal_2024", issuer="云溪县桃岭镇人民政府", year=2024, template="2021", published="2025-01-20",
-    site="云溪县人民政府网", column="乡镇年报",
+    stem="portal_2024",
+    issuer="云溪县桃岭镇人民政府",
+    year=2024,
+    template="2021",
+    published="2025-01-20",
+    site="云溪县人民政府网",
+    column="乡镇年报",
     body=(
-        ("p", "本报告由云溪县桃岭镇人民政府根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国"
-              "政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）的要求编制，全文包括总体情况、主动公开政府信息"
-              "情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要"
-              "报告的事项六个部分。本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。本报告电子版可在云溪县"
-              "人民政府网“乡镇信息公开”栏目查阅。如对本报告有疑问，请与桃岭镇党政综合办公室联系（地址：云溪县桃岭镇兴业路"
-              "18号，邮编：536199，电话：0779-5512345，电子邮箱：yxtlzzb@163.com）。"),
+        (
+            "p",
+            "本报告由云溪县桃岭镇人民政府根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国"
+            "政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）的要求编制，全文包括总体情况、主动公开政府信息"
+            "情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要"
+            "报告的事项六个部分。本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。本报告电子版可在云溪县"
+            "人民政府网“乡镇信息公开”栏目查阅。如对本报告有疑问，请与桃岭镇党政综合办公室联系（地址：云溪县桃岭镇兴业路"
+            "18号，邮编：536199，电话：0779-5512345，电子邮箱：yxtlzzb@163.com）。",
+        ),
         ("h", "一、总体情况"),
-        ("p", "2024年，桃岭镇坚持以公开促落实、以公开强监管、以公开优服务，对照《条例》和县政务公开工作要点，围绕惠民补贴、"
-              "乡村振兴、安全生产等群众关心的事项及时准确发布信息，政府信息公开工作总体平稳有序。"),
-        ("lead", "（一）主动公开。", "全年通过县政府网镇级信息公开专栏主动公开政府信息312条，其中政策文件及解读材料41条，"
-                 "财政预决算信息9条，惠民补贴和乡村振兴信息86条，应急管理和安全生产信息57条。全年制发行政规范性文件3件，"
-                 "均在印发之日起20个工作日内公开；废止行政规范性文件1件，截至目前现行有效的行政规范性文件12件。全年作出"
-                 "行政许可决定156件、行政处罚决定23件、行政强制决定4件，处理结果均按规定公示。"),
-        ("lead", "（二）依申请公开。", "本年度新收政府信息公开申请39件，上年结转3件；办结40件，其中予以公开16件，部分公开"
-                 "6件，不予公开8件，无法提供6件，不予处理3件，其他处理1件；结转下年度继续办理2件。全年因政府信息公开工作被"
-                 "申请行政复议2件、被提起行政诉讼2件，其中行政复议结果纠正1件，已按复议决定重新答复。"),
-        ("lead", "（三）政府信息管理。", "落实公开属性源头认定和保密审查制度，拟公开信息经经办人初审、分管负责人复审、主要"
-                 "负责人终审后发布，全年未发生泄密或不当公开个人信息的情况。对照县级部门主动公开基本目录更新本镇公开事项清单，"
-                 "调整公开事项14项。"),
-        ("lead", "（四）政府信息公开平台建设。", "以县政府网镇级专栏为第一平台，同步通过“桃岭发布”微信公众号推送重要政策和"
-                 "办事提醒268条；在镇便民服务中心设置政务公开专区，配备查阅电脑和纸质资料，方便群众现场查阅。"),
-        ("lead", "（五）监督保障。", "镇主要负责人每季度听取一次政务公开工作汇报，配备专职工作人员2名、村级兼职信息员12名，"
-                 "全年组织业务培训3次。在2024年度县政务公开工作考核中我镇得分93.5分，考核等次为良好；开展社会评议1次，"
-                 "群众满意率为96%；全年未发生因政府信息公开工作被责任追究的情况。"),
-        ("h", "二、主动公开政府信息情况"), ("t2",),
-        ("h", "三、收到和处理政府信息公开申请情况"), ("t3",),
-        ("h", "四、政府信息公开行政复议、行政诉讼情况"), ("t4",),
+        (
+            "p",
+            "2024年，桃岭镇坚持以公开促落实、以公开强监管、以公开优服务，对照《条例》和县政务公开工作要点，围绕惠民补贴、"
+            "乡村振兴、安全生产等群众关心的事项及时准确发布信息，政府信息公开工作总体平稳有序。",
+        ),
+        (
+            "lead",
+            "（一）主动公开。",
+            "全年通过县政府网镇级信息公开专栏主动公开政府信息312条，其中政策文件及解读材料41条，"
+            "财政预决算信息9条，惠民补贴和乡村振兴信息86条，应急管理和安全生产信息57条。全年制发行政规范性文件3件，"
+            "均在印发之日起20个工作日内公开；废止行政规范性文件1件，截至目前现行有效的行政规范性文件12件。全年作出"
+            "行政许可决定156件、行政处罚决定23件、行政强制决定4件，处理结果均按规定公示。",
+        ),
+        (
+            "lead",
+            "（二）依申请公开。",
+            "本年度新收政府信息公开申请39件，上年结转3件；办结40件，其中予以公开16件，部分公开"
+            "6件，不予公开8件，无法提供6件，不予处理3件，其他处理1件；结转下年度继续办理2件。全年因政府信息公开工作被"
+            "申请行政复议2件、被提起行政诉讼2件，其中行政复议结果纠正1件，已按复议决定重新答复。",
+        ),
+        (
+            "lead",
+            "（三）政府信息管理。",
+            "落实公开属性源头认定和保密审查制度，拟公开信息经经办人初审、分管负责人复审、主要"
+            "负责人终审后发布，全年未发生泄密或不当公开个人信息的情况。对照县级部门主动公开基本目录更新本镇公开事项清单，"
+            "调整公开事项14项。",
+        ),
+        (
+            "lead",
+            "（四）政府信息公开平台建设。",
+            "以县政府网镇级专栏为第一平台，同步通过“桃岭发布”微信公众号推送重要政策和"
+            "办事提醒268条；在镇便民服务中心设置政务公开专区，配备查阅电脑和纸质资料，方便群众现场查阅。",
+        ),
+        (
+            "lead",
+            "（五）监督保障。",
+            "镇主要负责人每季度听取一次政务公开工作汇报，配备专职工作人员2名、村级兼职信息员12名，"
+            "全年组织业务培训3次。在2024年度县政务公开工作考核中我镇得分93.5分，考核等次为良好；开展社会评议1次，"
+            "群众满意率为96%；全年未发生因政府信息公开工作被责任追究的情况。",
+        ),
+        ("h", "二、主动公开政府信息情况"),
+        ("t2",),
+        ("h", "三、收到和处理政府信息公开申请情况"),
+        ("t3",),
+        ("h", "四、政府信息公开行政复议、行政诉讼情况"),
+        ("t4",),
         ("h", "五、存在的主要问题及改进情况"),
-        ("p", "2023年度报告中提出的“栏目信息更新不及时”问题已整改到位，全年各栏目更新时限均符合要求。对照年度工作要求，"
-              "我镇政府信息公开工作仍存在以下不足：一是政策解读形式较为单一，图解和音视频解读偏少；二是村级公开栏内容更新"
-              "不够及时，个别村仍张贴过期信息。"),
-        ("p", "下一步，我镇将增加图解、短视频等解读形式，确保本镇制发的政策文件同步解读；建立村级公开栏每月检查制度，由包村"
-              "干部督促更新，并将检查结果纳入村级年度考核。"),
+        (
+            "p",
+            "2023年度报告中提出的“栏目信息更新不及时”问题已整改到位，全年各栏目更新时限均符合要求。对照年度工作要求，"
+            "我镇政府信息公开工作仍存在以下不足：一是政策解读形式较为单一，图解和音视频解读偏少；二是村级公开栏内容更新"
+            "不够及时，个别村仍张贴过期信息。",
+        ),
+        (
+            "p",
+            "下一步，我镇将增加图解、短视频等解读形式，确保本镇制发的政策文件同步解读；建立村级公开栏每月检查制度，由包村"
+            "干部督促更新，并将检查结果纳入村级年度考核。",
+        ),
         ("h", "六、其他需要报告的事项"),
         ("p", "（一）信息处理费收取情况。本年度未收取信息处理费，未发出收费通知。"),
-        ("p", "（二）人大代表建议和政协提案办理结果公开情况。本年度承办县人大代表建议2件、县政协提案1件，均已按期办结，"
-              "办理结果已在专栏公开。"),
-        ("p", "（三）落实上级年度政务公开工作要点情况。按照《云溪县2024年政务公开工作要点》，完成基层政务公开标准目录更新、"
-              "惠民补贴信息“一卡通”公示等各项任务。"),
-        ("p", "（四）政务公开工作创新情况。在镇便民服务中心推行“政策明白纸”，把群众常问的12项惠民政策编成一页纸说明，全年"
-              "免费发放4000余份。"),
+        (
+            "p",
+            "（二）人大代表建议和政协提案办理结果公开情况。本年度承办县人大代表建议2件、县政协提案1件，均已按期办结，"
+            "办理结果已在专栏公开。",
+        ),
+        (
+            "p",
+            "（三）落实上级年度政务公开工作要点情况。按照《云溪县2024年政务公开工作要点》，完成基层政务公开标准目录更新、"
+            "惠民补贴信息“一卡通”公示等各项任务。",
+        ),
+        (
+            "p",
+            "（四）政务公开工作创新情况。在镇便民服务中心推行“政策明白纸”，把群众常问的12项惠民政策编成一页纸说明，全年"
+            "免费发放4000余份。",
+        ),
     ),
     signature=("云溪县桃岭镇人民政府", "2025年1月16日"),
     t2=(
-        T2Block("art20_1", T2_2021_HEADERS["art20_1"], (("规章", "regulations", ("0", "0", "0")),
-                                                        ("行政规范性文件", "normative_documents", ("3", "1", "12")))),
+        T2Block(
+            "art20_1",
+            T2_2021_HEADERS["art20_1"],
+            (
+                ("规章", "regulations", ("0", "0", "0")),
+                ("行政规范性文件", "normative_documents", ("3", "1", "12")),
+            ),
+        ),
         T2Block("art20_5", T2_2021_HEADERS["decisions"], (("行政许可", "admin_licensing", ("156",)),)),
-        T2Block("art20_6", T2_2021_HEADERS["decisions"], (("行政处罚", "admin_penalty", ("23",)),
-                                                          ("行政强制", "admin_coercion", ("4",)))),
+        T2Block(
+            "art20_6",
+            T2_2021_HEADERS["decisions"],
+            (("行政处罚", "admin_penalty", ("23",)), ("行政强制", "admin_coercion", ("4",))),
+        ),
         T2Block("art20_8", T2_2021_HEADERS["art20_8"], (("行政事业性收费", "admin_fees", ("12.35",)),)),
     ),
     t3={
-        "new_received": (31, 4, 0, 1, 2, 1), "carried_over": (2, 1, 0, 0, 0, 0),
-        "granted": (12, 2, 0, 1, 1, 0), "partially_granted": (5, 1, 0, 0, 0, 0),
-        "denied_state_secret": (1, 0, 0, 0, 0, 0), "denied_law_prohibited": (2, 0, 0, 0, 0, 0),
-        "denied_third_party": (1, 0, 0, 0, 0, 0), "denied_internal_affairs": (1, 0, 0, 0, 0, 0),
-        "denied_process_info": (2, 0, 0, 0, 0, 0), "denied_admin_query": (1, 0, 0, 0, 0, 0),
-        "unable_not_held": (3, 1, 0, 0, 0, 0), "unable_needs_creation": (1, 0, 0, 0, 0, 1),
-        "np_petition_complaint": (1, 0, 0, 0, 0, 0), "np_repeat": (1, 0, 0, 0, 1, 0),
+        "new_received": (31, 4, 0, 1, 2, 1),
+        "carried_over": (2, 1, 0, 0, 0, 0),
+        "granted": (12, 2, 0, 1, 1, 0),
+        "partially_granted": (5, 1, 0, 0, 0, 0),
+        "denied_state_secret": (1, 0, 0, 0, 0, 0),
+        "denied_law_prohibited": (2, 0, 0, 0, 0, 0),
+        "denied_third_party": (1, 0, 0, 0, 0, 0),
+        "denied_internal_affairs": (1, 0, 0, 0, 0, 0),
+        "denied_process_info": (2, 0, 0, 0, 0, 0),
+        "denied_admin_query": (1, 0, 0, 0, 0, 0),
+        "unable_not_held": (3, 1, 0, 0, 0, 0),
+        "unable_needs_creation": (1, 0, 0, 0, 0, 1),
+        "np_petition_complaint": (1, 0, 0, 0, 0, 0),
+        "np_repeat": (1, 0, 0, 0, 1, 0),
         "oh_no_correction": (1, 0, 0, 0, 0, 0),
     },
     t4=((1, 1, 0, 0), (1, 0, 0, 1), (0, 0, 0, 0)),
@@ -757,51 +900,111 @@ TOWNSHIP_2024 = Report(
 )
 
 BUREAU_2020 = Report(
-    stem="portal_2020", issuer="云溪县市场监督管理局", year=2020, template="2019", published="2021-01-22",
-    site="云溪县人民政府网", column="部门年报",
+    stem="portal_2020",
+    issuer="云溪县市场监督管理局",
+    year=2020,
+    template="2019",
+    published="2021-01-22",
+    site="云溪县人民政府网",
+    column="部门年报",
     body=(
-        ("p", "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告"
-              "格式（试行）》的要求，由云溪县市场监督管理局编制。本报告所列数据的统计期限自2020年1月1日起至2020年12月31日"
-              "止。如对本报告有疑问，请与云溪县市场监督管理局办公室联系（地址：云溪县城南大道66号，邮编：536100，电话："
-              "0779-5523456，电子邮箱：yxscjgj@163.com）。"),
+        (
+            "p",
+            "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告"
+            "格式（试行）》的要求，由云溪县市场监督管理局编制。本报告所列数据的统计期限自2020年1月1日起至2020年12月31日"
+            "止。如对本报告有疑问，请与云溪县市场监督管理局办公室联系（地址：云溪县城南大道66号，邮编：536100，电话："
+            "0779-5523456，电子邮箱：yxscjgj@163.com）。",
+        ),
         ("h", "一、总体情况"),
-        ("p", "2020年，县市场监督管理局围绕疫情防控、复工复产和食品药品安全等重点工作，依法做好政府信息公开，各项工作有序推进。"),
-        ("lead", "（一）主动公开。", "全年主动公开政府信息428条，其中企业登记和许可类信息186条、处罚类信息74条、抽查检查"
-                 "结果信息52条。全年作出行政许可决定1328件、行政处罚决定74件，均在作出决定后7个工作日内公示。"),
-        ("lead", "（二）依申请公开。", "全年新收政府信息公开申请18件，上年结转1件；办结18件，结转下年度继续办理1件。因政府"
-                 "信息公开工作被申请行政复议1件、被提起行政诉讼1件，其中行政诉讼尚未审结。"),
-        ("lead", "（三）政府信息管理。", "建立信息发布前保密审查和公开属性认定机制，全年审查拟公开信息430余条，未发现涉密和"
-                 "不当公开个人信息的情况。"),
-        ("lead", "（四）平台建设。", "依托县政府网部门专栏和“云溪市场监管”微信公众号发布信息，在办事大厅设置政府信息查阅点。"),
-        ("lead", "（五）监督保障。", "局主要负责人牵头抓政务公开工作，办公室配备专职人员1名，全年组织业务培训2次；本年度"
-                 "未发生因政府信息公开工作被责任追究的情况。"),
-        ("h", "二、主动公开政府信息情况"), ("t2",),
-        ("h", "三、收到和处理政府信息公开申请情况"), ("t3",),
-        ("h", "四、政府信息公开行政复议、行政诉讼情况"), ("t4",),
+        (
+            "p",
+            "2020年，县市场监督管理局围绕疫情防控、复工复产和食品药品安全等重点工作，依法做好政府信息公开，各项工作有序推进。",
+        ),
+        (
+            "lead",
+            "（一）主动公开。",
+            "全年主动公开政府信息428条，其中企业登记和许可类信息186条、处罚类信息74条、抽查检查"
+            "结果信息52条。全年作出行政许可决定1328件、行政处罚决定74件，均在作出决定后7个工作日内公示。",
+        ),
+        (
+            "lead",
+            "（二）依申请公开。",
+            "全年新收政府信息公开申请18件，上年结转1件；办结18件，结转下年度继续办理1件。因政府"
+            "信息公开工作被申请行政复议1件、被提起行政诉讼1件，其中行政诉讼尚未审结。",
+        ),
+        (
+            "lead",
+            "（三）政府信息管理。",
+            "建立信息发布前保密审查和公开属性认定机制，全年审查拟公开信息430余条，未发现涉密和"
+            "不当公开个人信息的情况。",
+        ),
+        (
+            "lead",
+            "（四）平台建设。",
+            "依托县政府网部门专栏和“云溪市场监管”微信公众号发布信息，在办事大厅设置政府信息查阅点。",
+        ),
+        (
+            "lead",
+            "（五）监督保障。",
+            "局主要负责人牵头抓政务公开工作，办公室配备专职人员1名，全年组织业务培训2次；本年度"
+            "未发生因政府信息公开工作被责任追究的情况。",
+        ),
+        ("h", "二、主动公开政府信息情况"),
+        ("t2",),
+        ("h", "三、收到和处理政府信息公开申请情况"),
+        ("t3",),
+        ("h", "四、政府信息公开行政复议、行政诉讼情况"),
+        ("t4",),
         ("h", "五、存在的主要问题及改进情况"),
-        ("p", "上年度报告中提出的问题已整改到位。本年度仍存在以下问题：一是部分抽查检查结果公开不够及时；二是政策解读的"
-              "针对性有待加强。下一步，我局将建立抽查结果公开台账，做到检查结束后20个工作日内公开；围绕企业关心的登记注册、"
-              "质量监管政策开展图文解读。"),
+        (
+            "p",
+            "上年度报告中提出的问题已整改到位。本年度仍存在以下问题：一是部分抽查检查结果公开不够及时；二是政策解读的"
+            "针对性有待加强。下一步，我局将建立抽查结果公开台账，做到检查结束后20个工作日内公开；围绕企业关心的登记注册、"
+            "质量监管政策开展图文解读。",
+        ),
         ("h", "六、其他需要报告的事项"),
         ("p", "本年度未收取政府信息公开相关费用。"),
     ),
     signature=("云溪县市场监督管理局", "2021年1月20日"),
     t2=(
-        T2Block("art20_1", T2_2019_HEADERS["art20_1"], (("规章", "regulations", ("0", "0", "0")),
-                                                        ("规范性文件", "normative_documents", ("2", "2", "15")))),
-        T2Block("art20_5", T2_2019_HEADERS["items"], (("行政许可", "admin_licensing", ("46", "-3", "1328")),
-                                                      ("其他对外管理服务事项", "other_admin_services", ("9", "1", "215")))),
-        T2Block("art20_6", T2_2019_HEADERS["items"], (("行政处罚", "admin_penalty", ("21", "0", "74")),
-                                                      ("行政强制", "admin_coercion", ("4", "-1", "6")))),
+        T2Block(
+            "art20_1",
+            T2_2019_HEADERS["art20_1"],
+            (
+                ("规章", "regulations", ("0", "0", "0")),
+                ("规范性文件", "normative_documents", ("2", "2", "15")),
+            ),
+        ),
+        T2Block(
+            "art20_5",
+            T2_2019_HEADERS["items"],
+            (
+                ("行政许可", "admin_licensing", ("46", "-3", "1328")),
+                ("其他对外管理服务事项", "other_admin_services", ("9", "1", "215")),
+            ),
+        ),
+        T2Block(
+            "art20_6",
+            T2_2019_HEADERS["items"],
+            (
+                ("行政处罚", "admin_penalty", ("21", "0", "74")),
+                ("行政强制", "admin_coercion", ("4", "-1", "6")),
+            ),
+        ),
         T2Block("art20_8", T2_2019_HEADERS["art20_8"], (("行政事业性收费", "admin_fees", ("3", "-2")),)),
         T2Block("art20_9", T2_2019_HEADERS["art20_9"], (("政府集中采购", "gov_procurement", ("5", "86.4")),)),
     ),
     t3={
-        "new_received": (14, 3, 0, 0, 1, 0), "carried_over": (1, 0, 0, 0, 0, 0),
-        "granted": (7, 1, 0, 0, 1, 0), "partially_granted": (2, 0, 0, 0, 0, 0),
-        "denied_third_party": (1, 0, 0, 0, 0, 0), "denied_process_info": (1, 0, 0, 0, 0, 0),
-        "unable_not_held": (2, 0, 0, 0, 0, 0), "unable_needs_creation": (0, 1, 0, 0, 0, 0),
-        "np_repeat": (1, 0, 0, 0, 0, 0), "other_handling": (1, 0, 0, 0, 0, 0),
+        "new_received": (14, 3, 0, 0, 1, 0),
+        "carried_over": (1, 0, 0, 0, 0, 0),
+        "granted": (7, 1, 0, 0, 1, 0),
+        "partially_granted": (2, 0, 0, 0, 0, 0),
+        "denied_third_party": (1, 0, 0, 0, 0, 0),
+        "denied_process_info": (1, 0, 0, 0, 0, 0),
+        "unable_not_held": (2, 0, 0, 0, 0, 0),
+        "unable_needs_creation": (0, 1, 0, 0, 0, 0),
+        "np_repeat": (1, 0, 0, 0, 0, 0),
+        "other_handling": (1, 0, 0, 0, 0, 0),
     },
     t4=((1, 0, 0, 0), (0, 0, 0, 1), (0, 0, 0, 0)),
 )
@@ -810,22 +1013,94 @@ BUREAU_2020 = Report(
 # ---- the saved web page: site chrome around Word-export markup ---------------------------
 
 _MENUS = (
-    ("政务公开", ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "政策文件", "政策解读",
-              "规划计划", "财政资金", "人事信息", "统计信息", "重点领域信息公开", "建议提案办理", "政府常务会议", "政府公报")),
-    ("办事服务", ("个人办事", "法人办事", "部门服务事项", "乡镇便民服务", "办事指南下载", "好差评", "证照查询", "收费目录清单")),
+    (
+        "政务公开",
+        (
+            "政府信息公开指南",
+            "政府信息公开制度",
+            "法定主动公开内容",
+            "政府信息公开年报",
+            "政策文件",
+            "政策解读",
+            "规划计划",
+            "财政资金",
+            "人事信息",
+            "统计信息",
+            "重点领域信息公开",
+            "建议提案办理",
+            "政府常务会议",
+            "政府公报",
+        ),
+    ),
+    (
+        "办事服务",
+        (
+            "个人办事",
+            "法人办事",
+            "部门服务事项",
+            "乡镇便民服务",
+            "办事指南下载",
+            "好差评",
+            "证照查询",
+            "收费目录清单",
+        ),
+    ),
     ("互动交流", ("县长信箱", "在线访谈", "意见征集", "网上调查", "12345热线", "常见问题解答", "依申请公开")),
     ("走进云溪", ("云溪概况", "历史沿革", "行政区划", "自然资源", "旅游景点", "特色产业", "今日云溪")),
 )
 _TOWNSHIPS = ("桃岭镇", "石门镇", "龙泉镇", "河口镇", "白沙乡", "青山乡", "金竹乡", "双溪乡")
-_DEPARTMENTS = ("县发展和改革局", "县教育局", "县科学技术局", "县工业和信息化局", "县民族宗教事务局", "县民政局", "县司法局",
-                "县财政局", "县人力资源和社会保障局", "县自然资源局", "县生态环境局", "县住房和城乡建设局", "县交通运输局",
-                "县水利局", "县农业农村局", "县商务局", "县文化广电体育和旅游局", "县卫生健康局", "县退役军人事务局",
-                "县应急管理局", "县审计局", "县市场监督管理局", "县统计局", "县医疗保障局", "县林业局", "县乡村振兴局",
-                "县行政审批局", "县信访局", "县城市管理局", "县机关事务管理局", "县投资促进局", "县供销合作社",
-                "县住房公积金管理中心", "县融媒体中心", "县气象局", "县档案馆", "县残疾人联合会", "县总工会", "县妇女联合会",
-                "县科学技术协会", "县工商业联合会", "县红十字会", "县地方志编纂中心", "县公共资源交易中心",
-                "县农业机械化服务中心", "县不动产登记中心", "县社会保险事业中心", "县就业服务中心", "县疾病预防控制中心",
-                "县图书馆")
+_DEPARTMENTS = (
+    "县发展和改革局",
+    "县教育局",
+    "县科学技术局",
+    "县工业和信息化局",
+    "县民族宗教事务局",
+    "县民政局",
+    "县司法局",
+    "县财政局",
+    "县人力资源和社会保障局",
+    "县自然资源局",
+    "县生态环境局",
+    "县住房和城乡建设局",
+    "县交通运输局",
+    "县水利局",
+    "县农业农村局",
+    "县商务局",
+    "县文化广电体育和旅游局",
+    "县卫生健康局",
+    "县退役军人事务局",
+    "县应急管理局",
+    "县审计局",
+    "县市场监督管理局",
+    "县统计局",
+    "县医疗保障局",
+    "县林业局",
+    "县乡村振兴局",
+    "县行政审批局",
+    "县信访局",
+    "县城市管理局",
+    "县机关事务管理局",
+    "县投资促进局",
+    "县供销合作社",
+    "县住房公积金管理中心",
+    "县融媒体中心",
+    "县气象局",
+    "县档案馆",
+    "县残疾人联合会",
+    "县总工会",
+    "县妇女联合会",
+    "县科学技术协会",
+    "县工商业联合会",
+    "县红十字会",
+    "县地方志编纂中心",
+    "县公共资源交易中心",
+    "县农业机械化服务中心",
+    "县不动产登记中心",
+    "县社会保险事业中心",
+    "县就业服务中心",
+    "县疾病预防控制中心",
+    "县图书馆",
+)
 SIDEBAR_DEPARTMENTS = 12  # how many departments the sidebar lists, unless a staged print needs more
 
 _PORTAL = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
@@ -914,25 +1189,36 @@ def _top_menu() -> str:
 
 
 def _sub_menus() -> str:
-    return "\n".join(f'<div class="subnav_item"><ul>' + "".join(
-        f'<li><a href="../../../{i}/{j}/">{link}</a></li>' for j, link in enumerate(links, 1)) + "</ul></div>"
-        for i, (_, links) in enumerate(_MENUS, 1))
+    return "\n".join(
+        '<div class="subnav_item"><ul>'
+        + "".join(f'<li><a href="../../../{i}/{j}/">{link}</a></li>' for j, link in enumerate(links, 1))
+        + "</ul></div>"
+        for i, (_, links) in enumerate(_MENUS, 1)
+    )
 
 
 def _unit_lists(departments: int) -> str:
     units = (("乡镇", _TOWNSHIPS), ("部门", _DEPARTMENTS[:departments]))
-    return "\n".join(f'<div class="leftmenu"><h4>{kind}</h4><ul>' + "".join(
-        f'<li><a href="../../../xxgk/{kind}{j}/">{unit}</a></li>' for j, unit in enumerate(names, 1)) + "</ul></div>"
-        for kind, names in units)
+    return "\n".join(
+        f'<div class="leftmenu"><h4>{kind}</h4><ul>'
+        + "".join(
+            f'<li><a href="../../../xxgk/{kind}{j}/">{unit}</a></li>' for j, unit in enumerate(names, 1)
+        )
+        + "</ul></div>"
+        for kind, names in units
+    )
 
 
 def _related(report: Report) -> str:
     name = report.issuer
-    others = [(f"{name}{report.year - 1}年{STANDARD_TITLE}", f"{report.year}-01-18"),
-              (f"{name}{report.year - 2}年{STANDARD_TITLE}", f"{report.year - 1}-01-21"),
-              (f"云溪县石门镇人民政府{report.year}年{STANDARD_TITLE}", f"{report.year + 1}-01-23")]
-    return "\n".join(f'<li><a href="../{i}/">{_escape(t)}</a><span>{d}</span></li>'
-                     for i, (t, d) in enumerate(others, 1))
+    others = [
+        (f"{name}{report.year - 1}年{STANDARD_TITLE}", f"{report.year}-01-18"),
+        (f"{name}{report.year - 2}年{STANDARD_TITLE}", f"{report.year - 1}-01-21"),
+        (f"云溪县石门镇人民政府{report.year}年{STANDARD_TITLE}", f"{report.year + 1}-01-23"),
+    ]
+    return "\n".join(
+        f'<li><a href="../{i}/">{_escape(t)}</a><span>{d}</span></li>' for i, (t, d) in enumerate(others, 1)
+    )
 
 
 _LATIN = re.compile(r"[0-9A-Za-z@._%/\-]+")
@@ -945,16 +1231,22 @@ def _mso_runs(text: str, size: float, cjk_font: str = _CJK_FONT) -> str:
     runs, pos = [], 0
     for m in _LATIN.finditer(text):
         if m.start() > pos:
-            runs.append(f'<span style="{cjk_font};font-size:{size:.1f}pt">{_escape(text[pos:m.start()])}</span>')
-        runs.append(f'<span lang="EN-US" style="{_LATIN_FONT};font-size:{size:.1f}pt">{_escape(m.group())}</span>')
+            runs.append(
+                f'<span style="{cjk_font};font-size:{size:.1f}pt">{_escape(text[pos : m.start()])}</span>'
+            )
+        runs.append(
+            f'<span lang="EN-US" style="{_LATIN_FONT};font-size:{size:.1f}pt">{_escape(m.group())}</span>'
+        )
         pos = m.end()
     if pos < len(text):
         runs.append(f'<span style="{cjk_font};font-size:{size:.1f}pt">{_escape(text[pos:])}</span>')
     return "".join(runs)
 
 
-_MSO_P = ('<p class="MsoNormal" style="{style}line-height:28.0000pt;mso-line-height-rule:exactly;\n'
-          'mso-pagination:widow-orphan;">{runs}<span style="{font};font-size:16.0pt"><o:p></o:p></span></p>')
+_MSO_P = (
+    '<p class="MsoNormal" style="{style}line-height:28.0000pt;mso-line-height-rule:exactly;\n'
+    'mso-pagination:widow-orphan;">{runs}<span style="{font};font-size:16.0pt"><o:p></o:p></span></p>'
+)
 
 
 def _mso_paragraph(item: tuple) -> str:
@@ -962,16 +1254,23 @@ def _mso_paragraph(item: tuple) -> str:
     if item[0] == "h":
         runs = f'<b><span style="font-family:黑体;font-size:16.0pt">{_escape(item[1])}</span></b>'
     elif item[0] == "lead":
-        runs = f'<b>{_mso_runs(item[1], 16, "font-family:楷体_GB2312")}</b>{_mso_runs(item[2], 16)}'
+        runs = f"<b>{_mso_runs(item[1], 16, 'font-family:楷体_GB2312')}</b>{_mso_runs(item[2], 16)}"
     else:
         runs = _mso_runs(item[1], 16)
     return _MSO_P.format(style=indent, runs=runs, font=_CJK_FONT)
 
 
 def _mso_signature(report: Report) -> str:
-    blank = '<p class="MsoNormal" style="line-height:28.0000pt;"><span style="font-size:16.0pt">&nbsp;</span></p>'
-    return "\n".join([blank] + [_MSO_P.format(style="text-align:right;", runs=_mso_runs(text, 16), font=_CJK_FONT)
-                                 for text in report.signature])
+    blank = (
+        '<p class="MsoNormal" style="line-height:28.0000pt;"><span style="font-size:16.0pt">&nbsp;</span></p>'
+    )
+    return "\n".join(
+        [blank]
+        + [
+            _MSO_P.format(style="text-align:right;", runs=_mso_runs(text, 16), font=_CJK_FONT)
+            for text in report.signature
+        ]
+    )
 
 
 def _mso_table(spec: TableSpec, pad_numbers: bool = False) -> str:
@@ -980,31 +1279,40 @@ def _mso_table(spec: TableSpec, pad_numbers: bool = False) -> str:
     total = sum(spec.widths_cm)
     by_row: dict[int, list[str]] = {}
     for r, c, span in layout(spec.rows):
-        width = sum(spec.widths_cm[c:c + span.cols]) / total * 100
+        width = sum(spec.widths_cm[c : c + span.cols]) / total * 100
         numeric = bool(_NUMBER.fullmatch(span.text.lstrip("-")))
         leaf = bool(re.match(r"\d\.", span.text))
         align = "left" if leaf or (not numeric and len(span.text) > 8 and span.cols < 3) else "center"
         text = _escape(span.text)
         if numeric and pad_numbers:
             text = "&nbsp;" + text  # Word centring by hand: a space before the number
-        body = (f'<span style="font-family:宋体;mso-bidi-font-family:宋体;color:rgb(0,0,0);font-size:10.5pt;'
-                f'mso-font-kerning:0.0000pt">{text or "&nbsp;"}</span>')
+        body = (
+            f'<span style="font-family:宋体;mso-bidi-font-family:宋体;color:rgb(0,0,0);font-size:10.5pt;'
+            f'mso-font-kerning:0.0000pt">{text or "&nbsp;"}</span>'
+        )
         by_row.setdefault(r, []).append(
             f'<td width="{width:.1f}%"{_span_attributes(span)} valign="center" style="width:{width:.1f}%;'
-            f'padding:0.0000pt 2.0000pt 0.0000pt 2.0000pt;\nborder:1.0000pt solid windowtext;'
+            f"padding:0.0000pt 2.0000pt 0.0000pt 2.0000pt;\nborder:1.0000pt solid windowtext;"
             f'mso-border-alt:0.5000pt solid windowtext;"><p class="MsoNormal" align="{align}" '
             f'style="text-align:{align};line-height:14.0000pt;mso-line-height-rule:exactly;">{body}'
-            f'<span style="font-size:10.5pt"><o:p></o:p></span></p></td>')
+            f'<span style="font-size:10.5pt"><o:p></o:p></span></p></td>'
+        )
     rows = []
     for r in range(len(spec.rows)):
-        rows.append(f'<tr style="mso-yfti-irow:{r};height:20.0000pt;">' + "".join(by_row.get(r, [])) + "</tr>")
-    return ('<div align="center"><table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" '
-            'width="100%" style="width:100.0%;border-collapse:collapse;border:none;\nmso-border-left-alt:0.5000pt '
-            'solid windowtext;mso-border-top-alt:0.5000pt solid windowtext;mso-padding-alt:0.0000pt 2.0000pt '
-            '0.0000pt 2.0000pt;"><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>")
+        rows.append(
+            f'<tr style="mso-yfti-irow:{r};height:20.0000pt;">' + "".join(by_row.get(r, [])) + "</tr>"
+        )
+    return (
+        '<div align="center"><table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" '
+        'width="100%" style="width:100.0%;border-collapse:collapse;border:none;\nmso-border-left-alt:0.5000pt '
+        "solid windowtext;mso-border-top-alt:0.5000pt solid windowtext;mso-padding-alt:0.0000pt 2.0000pt "
+        '0.0000pt 2.0000pt;"><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
+    )
 
 
-def portal_page(report: Report, pads: dict[str, float] | None = None, departments: int = SIDEBAR_DEPARTMENTS) -> bytes:
+def portal_page(
+    report: Report, pads: dict[str, float] | None = None, departments: int = SIDEBAR_DEPARTMENTS
+) -> bytes:
     """The report as its site serves it: navigation first, the article in <div class="TRS_Editor">.
     ``pads`` (table -> points): an empty paragraph that high before the part heading above that
     table, as editors leave them; ``departments``: the sidebar's length. Both move tables down the
@@ -1017,13 +1325,24 @@ def portal_page(report: Report, pads: dict[str, float] | None = None, department
             article.append(_mso_table(tables[item[0]], pad_numbers=item[0] != "t3"))
             continue
         if item[0] == "h" and pads.get(following[0]):
-            article.append(f'<p class="MsoNormal" style="line-height:{pads[following[0]]:.1f}pt;'
-                           f'mso-line-height-rule:exactly;"><span style="font-size:16.0pt">&nbsp;</span></p>')
+            article.append(
+                f'<p class="MsoNormal" style="line-height:{pads[following[0]]:.1f}pt;'
+                f'mso-line-height-rule:exactly;"><span style="font-size:16.0pt">&nbsp;</span></p>'
+            )
         article.append(_mso_paragraph(item))
     article.append(_mso_signature(report))
-    page = _PORTAL.format(title=_escape(report.title), site=report.site, column=report.column, issuer=report.issuer,
-                          published=report.published, top_menu=_top_menu(), sub_menus=_sub_menus(),
-                          unit_lists=_unit_lists(departments), related=_related(report), article="\n".join(article))
+    page = _PORTAL.format(
+        title=_escape(report.title),
+        site=report.site,
+        column=report.column,
+        issuer=report.issuer,
+        published=report.published,
+        top_menu=_top_menu(),
+        sub_menus=_sub_menus(),
+        unit_lists=_unit_lists(departments),
+        related=_related(report),
+        article="\n".join(article),
+    )
     return page.encode("utf-8")
 
 
@@ -1043,6 +1362,7 @@ def _glyph_widths() -> Callable[[str], float]:
         if ch not in cache:
             cache[ch] = font.getlength(ch) / 200
         return cache[ch]
+
     return width
 
 
@@ -1088,8 +1408,11 @@ def boxed_lines_page(report: Report) -> tuple[str, list[str]]:
     width = _glyph_widths()
     width_em = BOX_WIDTH_PT / BOX_FONT_PT
     tables = report_tables(report)
-    out = [f'<p class="title">{_escape(report.issuer)}</p>',
-           f'<p class="title">{report.year}年{STANDARD_TITLE}</p>', '<div class="gap"></div>']
+    out = [
+        f'<p class="title">{_escape(report.issuer)}</p>',
+        f'<p class="title">{report.year}年{STANDARD_TITLE}</p>',
+        '<div class="gap"></div>',
+    ]
     printed: list[str] = []
     for item in report.body:
         if item[0] in tables:
@@ -1106,14 +1429,17 @@ def boxed_lines_page(report: Report) -> tuple[str, list[str]]:
             if item[0] == "h":
                 body = f"<b>{body}</b>"
             elif i == 0 and lead:
-                body = f"<b>{_escape(lead)}</b>{_escape(line[len(lead):])}"
+                body = f"<b>{_escape(lead)}</b>{_escape(line[len(lead) :])}"
             out.append(f'<div class="{classes}"{indent}>{body}</div>')
     for text in report.signature:
         printed.append(text)
         out.append(f'<div class="ln right">{_escape(text)}</div>')
-    page = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>{_escape(report.title)}</title><style>{_BOXED_CSS}</style></head><body>\n"
-            + "\n".join(out) + "\n</body></html>\n")
+    page = (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{_escape(report.title)}</title><style>{_BOXED_CSS}</style></head><body>\n"
+        + "\n".join(out)
+        + "\n</body></html>\n"
+    )
     return page, printed
 
 
@@ -1121,11 +1447,15 @@ def _boxed_table(spec: TableSpec) -> str:
     total = sum(spec.widths_cm)
     by_row: dict[int, list[str]] = {}
     for r, c, span in layout(spec.rows):
-        width = sum(spec.widths_cm[c:c + span.cols]) / total * 100
+        width = sum(spec.widths_cm[c : c + span.cols]) / total * 100
         head = ' class="head"' if span.text.startswith("第二十条") else ""
-        by_row.setdefault(r, []).append(f'<td{head}{_span_attributes(span)} style="width:{width:.1f}%">'
-                                        f'{_escape(span.text) or "&nbsp;"}</td>')
-    return "<table>\n" + "\n".join("<tr>" + "".join(by_row[r]) + "</tr>" for r in sorted(by_row)) + "\n</table>"
+        by_row.setdefault(r, []).append(
+            f'<td{head}{_span_attributes(span)} style="width:{width:.1f}%">'
+            f"{_escape(span.text) or '&nbsp;'}</td>"
+        )
+    return (
+        "<table>\n" + "\n".join("<tr>" + "".join(by_row[r]) + "</tr>" for r in sorted(by_row)) + "\n</table>"
+    )
 
 
 def boxed_paragraphs_docx(report: Report) -> bytes:
@@ -1185,17 +1515,31 @@ def chromium_pdf(page: Path) -> bytes:
         raise SystemExit("Chromium is needed for the realistic fixtures (apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="nianbao-chromium-") as tmp:
         out = Path(tmp) / "out.pdf"
-        command = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", page.as_uri()]
+        command = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp}/profile",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ]
         try:
-            subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           timeout=180, check=False)
+            subprocess.run(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=180,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             raise SystemExit(f"Chromium timed out printing {page.name}") from None
         if not out.is_file() or out.stat().st_size == 0:
             raise SystemExit(f"Chromium did not print {page.name}")
         # relative links were resolved against the page's (random) folder: a fixed one of the same length
         folder = page.parent.as_posix().encode()
-        return stable_pdf(out.read_bytes().replace(folder, b"/tmp/page".ljust(len(folder), b"_")[:len(folder)]))
+        return stable_pdf(
+            out.read_bytes().replace(folder, b"/tmp/page".ljust(len(folder), b"_")[: len(folder)])
+        )
 
 
 _PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)([^)]*)(\))")
@@ -1209,6 +1553,7 @@ def stable_pdf(data: bytes) -> bytes:
     """Creation/modification dates, the file ID and LibreOffice's DocChecksum overwritten in place
     with fixed values of the same length (so every xref offset stays right): re-running the script
     gives the same bytes."""
+
     def date(m: re.Match) -> bytes:
         digits = iter(_FIXED_DATE + b"0" * 64)
         value = bytes(next(digits) if 48 <= b <= 57 else b for b in m.group(2))
@@ -1217,8 +1562,9 @@ def stable_pdf(data: bytes) -> bytes:
     data = _PDF_DATE.sub(date, data)
     data = _XMP_DATE.sub(date, data)
     data = _PDF_CHECKSUM.sub(lambda m: m.group(1) + b"0" * len(m.group(2)), data)
-    return _PDF_ID.sub(lambda m: m.group(1) + b"0" * len(m.group(2)) + m.group(3) + b"0" * len(m.group(4))
-                       + m.group(5), data)
+    return _PDF_ID.sub(
+        lambda m: m.group(1) + b"0" * len(m.group(2)) + m.group(3) + b"0" * len(m.group(4)) + m.group(5), data
+    )
 
 
 def stable_docx(data: bytes) -> bytes:
@@ -1229,8 +1575,12 @@ def stable_docx(data: bytes) -> bytes:
         for member in source.infolist():
             content = source.read(member)
             if member.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", content)
-                content = re.sub(rb"<cp:revision>[^<]*</cp:revision>", b"<cp:revision>1</cp:revision>", content)
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", content
+                )
+                content = re.sub(
+                    rb"<cp:revision>[^<]*</cp:revision>", b"<cp:revision>1</cp:revision>", content
+                )
             if member.filename == "word/comments.xml":  # LibreOffice keeps unknown <meta> tags as comments
                 content = re.sub(rb'w:date="[^"]*"', b'w:date="2025-01-01T00:00:00Z"', content)
             if member.filename == "docProps/app.xml":
@@ -1263,6 +1613,7 @@ class BreakPlace:
     stay on the page before (needles: printed text with whitespace removed). With ``header``,
     ``before`` is a 表二 block title and the printed line right after it (its 信息内容 row) must
     stay with it, the line after that (``first``, the data row) open the new page."""
+
     table: str
     first: str
     before: str
@@ -1276,6 +1627,7 @@ def break_places(report: Report) -> dict[str, list[BreakPlace]]:
     """表二: between any block's 信息内容 header and its first data row. 表三: before any row of a
     group but its first, so that 「三、本年度办理结果」 and the group's label both began on the page
     before and continue on the new one."""
+
     def t2_cell(block: T2Block, key: str) -> str:
         column = block.headers[0][1]
         prefix = "t2" if column in S.T2_2021.get(block.key, {}).get(key, ()) else "t2_2019"
@@ -1285,8 +1637,17 @@ def break_places(report: Report) -> dict[str, list[BreakPlace]]:
     last_row: tuple[str, ...] = ()
     for block in report.t2:
         label, key, values = block.rows[0]
-        t2.append(BreakPlace("t2", label + "".join(values), f"第二十条第（{_BLOCK_NUMERAL[block.key]}）项", (),
-                             (t2_cell(block, key),), last_row, "信息内容" + block.headers[0][0]))
+        t2.append(
+            BreakPlace(
+                "t2",
+                label + "".join(values),
+                f"第二十条第（{_BLOCK_NUMERAL[block.key]}）项",
+                (),
+                (t2_cell(block, key),),
+                last_row,
+                "信息内容" + block.headers[0][0],
+            )
+        )
         last_row = (t2_cell(block, block.rows[-1][1]),)
     groups = _t3_result_rows(report.template)
     granted = _needle(groups[0][1][0][1], 20)
@@ -1296,8 +1657,16 @@ def break_places(report: Report) -> dict[str, list[BreakPlace]]:
             continue
         for (key_before, before), (key, text) in zip(leaves, leaves[1:]):
             before, text = report.t3_labels.get(key_before, before), report.t3_labels.get(key, text)
-            t3.append(BreakPlace("t3", _needle(text), _needle(before), (granted,),
-                                 (f"t3.{key}.total",), (f"t3.{key_before}.total", "t3.granted.total")))
+            t3.append(
+                BreakPlace(
+                    "t3",
+                    _needle(text),
+                    _needle(before),
+                    (granted,),
+                    (f"t3.{key}.total",),
+                    (f"t3.{key_before}.total", "t3.granted.total"),
+                )
+            )
     return {"t2": t2, "t3": t3}
 
 
@@ -1319,8 +1688,11 @@ def _line_top(pdf: bytes, needle: str) -> tuple[float, float]:
 def _printed_lines(pdf: bytes) -> list[tuple[int, str]]:
     """(page, text without whitespace) of every printed line, in reading order."""
     with pdfplumber.open(BytesIO(pdf)) as document:
-        return [(number, re.sub(r"\s+", "", line["text"]))
-                for number, page in enumerate(document.pages, 1) for line in page.extract_text_lines()]
+        return [
+            (number, re.sub(r"\s+", "", line["text"]))
+            for number, page in enumerate(document.pages, 1)
+            for line in page.extract_text_lines()
+        ]
 
 
 def _staged(texts: list[str], place: BreakPlace, lines: list[tuple[int, str]]) -> bool:
@@ -1380,8 +1752,17 @@ def staged_print(report: Report, html_path: Path) -> tuple[bytes, bytes, list[di
     for place, before in chosen:
         if not _staged(texts, place, lines):
             raise SystemExit(f"staging: the {place.table} break moved when the next one was staged")
-        out.append({"table": place.table, "first_on_new_page": place.first, "last_on_page_before": place.before,
-                    "pages": {**{c: before for c in place.rows_before}, **{c: before + 1 for c in place.rows_after}}})
+        out.append(
+            {
+                "table": place.table,
+                "first_on_new_page": place.first,
+                "last_on_page_before": place.before,
+                "pages": {
+                    **dict.fromkeys(place.rows_before, before),
+                    **dict.fromkeys(place.rows_after, before + 1),
+                },
+            }
+        )
     return page, pdf, out
 
 
@@ -1395,16 +1776,40 @@ def _checked_pdf(data: bytes, name: str, expected: str) -> bytes:
 # ---- expected.json ------------------------------------------------------------------------
 
 MUST_NOT_COMMON = (
-    "t3-balance-mismatch", "t3-row-total-mismatch", "t3-results-total-mismatch", "t4-group-total-mismatch",
-    "invalid-number", "table-missing", "missing-part", "part-order", "part-heading-nonstandard",
-    "title-nonstandard", "statistics-period-missing", "statistics-period-wrong", "blank-or-placeholder-cells",
-    "legacy-structure", "template-hybrid-row", "outdated-template", "report-date-missing", "report-date-invalid",
-    "report-published-late", "personal-info-exposed", "contact-info-malformed", "narrative-table-mismatch",
-    "tables-all-zero", "fee-row-conflict", "truncated-sentence",
+    "t3-balance-mismatch",
+    "t3-row-total-mismatch",
+    "t3-results-total-mismatch",
+    "t4-group-total-mismatch",
+    "invalid-number",
+    "table-missing",
+    "missing-part",
+    "part-order",
+    "part-heading-nonstandard",
+    "title-nonstandard",
+    "statistics-period-missing",
+    "statistics-period-wrong",
+    "blank-or-placeholder-cells",
+    "legacy-structure",
+    "template-hybrid-row",
+    "outdated-template",
+    "report-date-missing",
+    "report-date-invalid",
+    "report-published-late",
+    "personal-info-exposed",
+    "contact-info-malformed",
+    "narrative-table-mismatch",
+    "tables-all-zero",
+    "fee-row-conflict",
+    "truncated-sentence",
 )
 MUST_NOT_2021 = MUST_NOT_COMMON + (
-    "fee-statement-missing", "fee-statement-vague", "section6-items-missing", "section6-item-empty",
-    "assessment-results-missing", "overview-aspect-missing", "section5-weak",
+    "fee-statement-missing",
+    "fee-statement-vague",
+    "section6-items-missing",
+    "section6-item-empty",
+    "assessment-results-missing",
+    "overview-aspect-missing",
+    "section5-weak",
 )
 MUST_NOT_2019 = MUST_NOT_COMMON + ("fee-statement-missing", "overview-aspect-missing")
 
@@ -1414,9 +1819,14 @@ def expectation(report: Report, fmt: str, made_by: str, modes: list[str], notes:
     entry = {
         "format": fmt,
         "made_by": made_by,
-        "report": {"title": report.title, "issuer": report.issuer, "year": report.year, "template": report.template,
-                   "period": [f"{report.year}-01-01", f"{report.year}-12-31"],
-                   "signed_on": "{}-{:02d}-{:02d}".format(*map(int, re.findall(r"\d+", report.signature[1])))},
+        "report": {
+            "title": report.title,
+            "issuer": report.issuer,
+            "year": report.year,
+            "template": report.template,
+            "period": [f"{report.year}-01-01", f"{report.year}-12-31"],
+            "signed_on": "{}-{:02d}-{:02d}".format(*map(int, re.findall(r"\d+", report.signature[1]))),
+        },
         "modes": modes,
         "must": ["vague-time-reference"] if any("截至目前" in "".join(item) for item in report.body) else [],
         "must_not": list(MUST_NOT_2021 if report.template == "2021" else MUST_NOT_2019),
@@ -1425,15 +1835,21 @@ def expectation(report: Report, fmt: str, made_by: str, modes: list[str], notes:
         "cells": expected_cells(report),
     }
     if typo:
-        entry["typo_row"] = {"key": TYPO_ROW, "printed": typo, "standard": "2.其他法律行政法规禁止公开",
-                             "tolerated": ["nonstandard-table-rows"]}
+        entry["typo_row"] = {
+            "key": TYPO_ROW,
+            "printed": typo,
+            "standard": "2.其他法律行政法规禁止公开",
+            "tolerated": ["nonstandard-table-rows"],
+        }
     entry.update(extra)
     return entry
 
 
-_NOTE_TYPO = ("表三 row 「2.其他法律行政法规禁止公开」 is printed 「" + TYPO_LABEL + "」 (no keyword of the label "
-              "matches): the row belongs in its place by the fixed row order; `typo` is what a careful reviewer "
-              "reports (soft), `nonstandard-table-rows` for it is tolerated.")
+_NOTE_TYPO = (
+    "表三 row 「2.其他法律行政法规禁止公开」 is printed 「" + TYPO_LABEL + "」 (no keyword of the label "
+    "matches): the row belongs in its place by the fixed row order; `typo` is what a careful reviewer "
+    "reports (soft), `nonstandard-table-rows` for it is tolerated."
+)
 
 
 def realistic() -> None:
@@ -1450,16 +1866,21 @@ def realistic() -> None:
         page, chromium, breaks = staged_print(report, tmp / html_name)
         write(REALISTIC / html_name, page)
         expected[html_name] = expectation(
-            report, "html", "scripts/make_fixtures.py (saved CMS page, Word-export markup)",
+            report,
+            "html",
+            "scripts/make_fixtures.py (saved CMS page, Word-export markup)",
             ["cells", "no-false-finding", "typo-row", "site-chrome"],
             "Saved government web page: 6-8 KB of site navigation (top menu, sub-menus, sidebar, breadcrumb "
             "当前位置, 发布时间/来源/字号 line) before the article; the title only in <title> and "
-            "<div class=\"article_title\">; the report inside <div class=\"TRS_Editor\"> as Word exports it "
-            "(<p class=\"MsoNormal\">, <o:p></o:p>, digits in their own spans, &nbsp; cells, inline styles); "
-            "related-report links and the site footer after the signature. " + _NOTE_TYPO)
+            '<div class="article_title">; the report inside <div class="TRS_Editor"> as Word exports it '
+            '(<p class="MsoNormal">, <o:p></o:p>, digits in their own spans, &nbsp; cells, inline styles); '
+            "related-report links and the site footer after the signature. " + _NOTE_TYPO,
+        )
         write(REALISTIC / f"{report.stem}.chromium.pdf", _checked_pdf(chromium, "chromium", "一、总体情况"))
         expected[f"{report.stem}.chromium.pdf"] = expectation(
-            report, "pdf", "headless Chromium --print-to-pdf of " + html_name + " (A4 from the page's print CSS)",
+            report,
+            "pdf",
+            "headless Chromium --print-to-pdf of " + html_name + " (A4 from the page's print CSS)",
             ["cells", "no-false-finding", "typo-row", "site-chrome", "page-breaks"],
             "The saved page printed offline: the unstyled navigation fills the first page(s), then the article, "
             "then related links and the footer. Natural page breaks, staged by the sidebar's length (and a blank "
@@ -1469,18 +1890,26 @@ def realistic() -> None:
             "began on the page before and continue on the next. Chromium may also split the tall row before "
             "the break, its label continuing on the new page. Borders are thin filled rectangles, not stroked "
             "lines. " + _NOTE_TYPO,
-            page_breaks=breaks)
+            page_breaks=breaks,
+        )
         for target, suffix, fmt in (("pdf", "lo.pdf", "pdf"), ("docx:MS Word 2007 XML", "lo.docx", "docx")):
             [converted] = libreoffice([tmp / html_name], target, tmp / suffix.replace(".", "_"))
             data = converted.read_bytes()
-            data = _checked_pdf(stable_pdf(data), suffix, "一、总体情况") if fmt == "pdf" else stable_docx(data)
+            data = (
+                _checked_pdf(stable_pdf(data), suffix, "一、总体情况") if fmt == "pdf" else stable_docx(data)
+            )
             write(REALISTIC / f"{report.stem}.{suffix}", data)
             expected[f"{report.stem}.{suffix}"] = expectation(
-                report, fmt, f"LibreOffice soffice --headless --convert-to {target} of {html_name}",
+                report,
+                fmt,
+                f"LibreOffice soffice --headless --convert-to {target} of {html_name}",
                 ["cells", "no-false-finding", "typo-row", "site-chrome"],
-                "The saved page opened by LibreOffice Writer/Web and written as " + fmt.upper() + ": the site "
+                "The saved page opened by LibreOffice Writer/Web and written as "
+                + fmt.upper()
+                + ": the site "
                 "navigation becomes paragraphs and lists before the title, the tables keep their merged cells. "
-                + _NOTE_TYPO)
+                + _NOTE_TYPO,
+            )
 
         # 4: boxed narrative — per-line white boxes (Chromium) and single-cell bordered boxes (LibreOffice)
         boxed, lines = boxed_lines_page(report)
@@ -1492,28 +1921,38 @@ def realistic() -> None:
         name = f"boxed_lines_{report.year}.pdf"
         write(REALISTIC / name, _checked_pdf(chromium_pdf(tmp / "boxed_lines.html"), name, "统计期限"))
         expected[name] = expectation(
-            report, "pdf", "headless Chromium, page built for it: one white box per printed line",
+            report,
+            "pdf",
+            "headless Chromium, page built for it: one white box per printed line",
             ["cells", "no-false-finding", "typo-row", "boxed-narrative"],
             "Every printed line of narrative (headings, paragraphs, signature) sits in its own white-filled, "
             "unstroked rectangle as wide as the text block, the boxes touching; lines are justified, paragraphs "
-            "wrap over several boxes (the statistics-period sentence is split over two), page numbers \"- N -\" "
+            'wrap over several boxes (the statistics-period sentence is split over two), page numbers "- N -" '
             "at the foot. The tables are real ruled tables with white-filled cells and tinted block headers. "
-            + _NOTE_TYPO)
+            + _NOTE_TYPO,
+        )
         docx_name = f"boxed_paras_{report.year}.docx"
         write(REALISTIC / docx_name, boxed_paragraphs_docx(report))
         expected[docx_name] = expectation(
-            report, "docx", "python-docx (this script)", ["cells", "no-false-finding", "typo-row", "boxed-narrative"],
+            report,
+            "docx",
+            "python-docx (this script)",
+            ["cells", "no-false-finding", "typo-row", "boxed-narrative"],
             "Every narrative paragraph and heading is a one-cell bordered table (a thin spacer paragraph between "
             "boxes); title and signature are plain paragraphs; the statistical tables are real merged-cell "
-            "tables. " + _NOTE_TYPO)
+            "tables. " + _NOTE_TYPO,
+        )
         [pdf] = libreoffice([REALISTIC / docx_name], "pdf", tmp / "boxed")
         name = f"boxed_paras_{report.year}.pdf"
         write(REALISTIC / name, _checked_pdf(stable_pdf(pdf.read_bytes()), name, "统计期限"))
         expected[name] = expectation(
-            report, "pdf", f"LibreOffice --convert-to pdf of {docx_name}",
+            report,
+            "pdf",
+            f"LibreOffice --convert-to pdf of {docx_name}",
             ["cells", "no-false-finding", "typo-row", "boxed-narrative"],
             "The boxed-paragraph .docx printed by LibreOffice: each paragraph is a ruled single-cell table in the "
-            "PDF (visible border lines), beside the real ruled statistical tables. " + _NOTE_TYPO)
+            "PDF (visible border lines), beside the real ruled statistical tables. " + _NOTE_TYPO,
+        )
 
         # 5: the 2019 trial format, with negative 本年增/减
         report = BUREAU_2020
@@ -1521,19 +1960,29 @@ def realistic() -> None:
         page = portal_page(report)
         write(REALISTIC / html_name, page)
         (tmp / html_name).write_bytes(page)
-        note_2019 = ("A 2020 report in the 2019 trial format (国办公开办函〔2019〕60号): 表二 with 本年新制作数量/本年新公开"
-                     "数量/对外公开总数量 and 上一年项目数量/本年增/减/处理决定数量 columns, 第二十条第（九）项 政府集中采购, "
-                     "本年增/减 values -3, -1 and -2 (items abolished: legitimate, not invalid-number); 表三 with "
-                     "（六）其他处理 as one row across both label columns (t3_groups.other_handling). Template 2019 "
-                     "is right for a 2020 report: no outdated-template, no fee-statement rules.")
+        note_2019 = (
+            "A 2020 report in the 2019 trial format (国办公开办函〔2019〕60号): 表二 with 本年新制作数量/本年新公开"
+            "数量/对外公开总数量 and 上一年项目数量/本年增/减/处理决定数量 columns, 第二十条第（九）项 政府集中采购, "
+            "本年增/减 values -3, -1 and -2 (items abolished: legitimate, not invalid-number); 表三 with "
+            "（六）其他处理 as one row across both label columns (t3_groups.other_handling). Template 2019 "
+            "is right for a 2020 report: no outdated-template, no fee-statement rules."
+        )
         expected[html_name] = expectation(
-            report, "html", "scripts/make_fixtures.py (saved CMS page, Word-export markup)",
-            ["cells", "no-false-finding", "negative-change", "site-chrome"], note_2019)
+            report,
+            "html",
+            "scripts/make_fixtures.py (saved CMS page, Word-export markup)",
+            ["cells", "no-false-finding", "negative-change", "site-chrome"],
+            note_2019,
+        )
         name = f"{report.stem}.chromium.pdf"
         write(REALISTIC / name, _checked_pdf(chromium_pdf(tmp / html_name), name, "一、总体情况"))
         expected[name] = expectation(
-            report, "pdf", "headless Chromium --print-to-pdf of " + html_name,
-            ["cells", "no-false-finding", "negative-change", "site-chrome"], note_2019 + " Printed offline.")
+            report,
+            "pdf",
+            "headless Chromium --print-to-pdf of " + html_name,
+            ["cells", "no-false-finding", "negative-change", "site-chrome"],
+            note_2019 + " Printed offline.",
+        )
 
     manifest = json.dumps(expected, ensure_ascii=False, indent=1) + "\n"
     write(REALISTIC / "expected.json", manifest.encode("utf-8"))

@@ -35,6 +35,7 @@ _ZIP64 = 0xFFFFFFFF
 
 # ---- ZIP containers ----------------------------------------------------------------------------
 
+
 @dataclass
 class Bomb:
     """A member holding ``prefix``, ``fill`` repeated ``times``, ``suffix``; its central directory
@@ -59,8 +60,12 @@ def _deflate(member: bytes | Bomb, checksum=zlib.crc32) -> tuple[int, int, list[
     def piece(data: bytes) -> bytes:  # a full flush forgets the window: the piece can be repeated
         return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
-    pieces = [(piece(member.prefix), 1), (piece(block), blocks) if blocks else (b"", 0),
-              (piece(member.fill * rest), 1), (compressor.compress(member.suffix) + compressor.flush(), 1)]
+    pieces = [
+        (piece(member.prefix), 1),
+        (piece(block), blocks) if blocks else (b"", 0),
+        (piece(member.fill * rest), 1),
+        (compressor.compress(member.suffix) + compressor.flush(), 1),
+    ]
     check = checksum(member.prefix)
     for _ in range(blocks):
         check = checksum(block, check)
@@ -82,17 +87,46 @@ def write_zip(path: Path, members: dict[str, bytes | Bomb]) -> Path:
             encoded = name.encode()
             offset = out.tell()
             version = 45 if big else 20
-            out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, version, 0, 8, 0, 0x21, crc, *sizes,
-                                  len(encoded), len(extra)) + encoded + extra)
+            out.write(
+                struct.pack(
+                    "<IHHHHHIIIHH", 0x04034B50, version, 0, 8, 0, 0x21, crc, *sizes, len(encoded), len(extra)
+                )
+                + encoded
+                + extra
+            )
             for data, times in pieces:
                 for _ in range(times):
                     out.write(data)
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, version, version, 0, 8, 0, 0x21, crc,
-                                       *sizes, len(encoded), len(extra), 0, 0, 0, 0, offset) + encoded + extra)
+            central.append(
+                struct.pack(
+                    "<IHHHHHHIIIHHHHHII",
+                    0x02014B50,
+                    version,
+                    version,
+                    0,
+                    8,
+                    0,
+                    0x21,
+                    crc,
+                    *sizes,
+                    len(encoded),
+                    len(extra),
+                    0,
+                    0,
+                    0,
+                    0,
+                    offset,
+                )
+                + encoded
+                + extra
+            )
         start = out.tell()
         out.write(b"".join(central))
-        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start,
-                              start, 0))
+        out.write(
+            struct.pack(
+                "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0
+            )
+        )
     return path
 
 
@@ -119,10 +153,13 @@ def docx_image_bomb(out: Path, size: int = 2 * GIB) -> Path:
     used to load every related part."""
     members = _docx_members()
     members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdBomb" Target="media/image1.png" Type="http://schemas.'
-        b'openxmlformats.org/officeDocument/2006/relationships/image"/></Relationships>')
+        b"</Relationships>",
+        b'<Relationship Id="rIdBomb" Target="media/image1.png" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/image"/></Relationships>',
+    )
     members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1)
+        b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1
+    )
     members["word/media/image1.png"] = Bomb(b"\x89PNG\r\n\x1a\n", b"\0", size - 8)
     return write_zip(out / f"image_bomb_{size // GIB}g.docx", members)
 
@@ -162,8 +199,14 @@ def docx_many_cells(out: Path) -> Path:
     rng = random.Random(10)
     members = _docx_members()
     head, tail = _split_body_end(members)
-    rows = b"".join(b"<w:tr>" + b"".join(b"<w:tc><w:p><w:r><w:t>%d</w:t></w:r></w:p></w:tc>" % rng.randrange(10**6)
-                                         for _ in range(10)) + b"</w:tr>" for _ in range(2_500))
+    rows = b"".join(
+        b"<w:tr>"
+        + b"".join(
+            b"<w:tc><w:p><w:r><w:t>%d</w:t></w:r></w:p></w:tc>" % rng.randrange(10**6) for _ in range(10)
+        )
+        + b"</w:tr>"
+        for _ in range(2_500)
+    )
     members["word/document.xml"] = head + b"<w:tbl>" + rows + b"</w:tbl>" + tail
     return write_zip(out / "many_cells.docx", members)
 
@@ -182,7 +225,9 @@ def docx_bzip2_member(out: Path) -> Path:
     path = out / "bzip2_member.docx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as docx:
         for name, data in _docx_members().items():
-            docx.writestr(name, data, zipfile.ZIP_BZIP2 if name == "word/document.xml" else zipfile.ZIP_DEFLATED)
+            docx.writestr(
+                name, data, zipfile.ZIP_BZIP2 if name == "word/document.xml" else zipfile.ZIP_DEFLATED
+            )
     return path
 
 
@@ -190,20 +235,26 @@ def docx_xxe(out: Path) -> Path:
     """An external entity naming /etc/passwd in word/document.xml."""
     members = _docx_members()
     members["word/document.xml"] = _with_doctype(
-        members["word/document.xml"], b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', b"&xxe;")
+        members["word/document.xml"],
+        b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+        b"&xxe;",
+    )
     return write_zip(out / "xxe.docx", members)
 
 
 def _laughs(root: bytes) -> bytes:
     entities = b'<!ENTITY lol0 "lol">' + b"".join(
-        b"<!ENTITY lol%d \"%s\">" % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
+        b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10)
+    )
     return b"<!DOCTYPE " + root + b" [" + entities + b"]>"
 
 
 def docx_billion_laughs(out: Path) -> Path:
     """Nine levels of tenfold entities in word/document.xml (10⁹ × "lol")."""
     members = _docx_members()
-    members["word/document.xml"] = _with_doctype(members["word/document.xml"], _laughs(b"w:document"), b"&lol9;")
+    members["word/document.xml"] = _with_doctype(
+        members["word/document.xml"], _laughs(b"w:document"), b"&lol9;"
+    )
     return write_zip(out / "billion_laughs.docx", members)
 
 
@@ -217,9 +268,15 @@ def docx_truncated(out: Path) -> Path:
 
 # ---- HTML --------------------------------------------------------------------------------------
 
+
 def _nested_divs(path: Path, depth: int) -> Path:
-    path.write_bytes(b'<html><head><meta charset="utf-8"></head><body>' + b"<div>" * depth
-                     + "<p>一、总体情况</p>".encode() + b"</div>" * depth + b"</body></html>")
+    path.write_bytes(
+        b'<html><head><meta charset="utf-8"></head><body>'
+        + b"<div>" * depth
+        + "<p>一、总体情况</p>".encode()
+        + b"</div>" * depth
+        + b"</body></html>"
+    )
     return path
 
 
@@ -270,8 +327,10 @@ def _stream(data: bytes, head: bytes = b"") -> bytes:
 
 
 def _page(contents: int, parent: int = 2, resources: bytes = b"/Font << /F1 3 0 R >>") -> bytes:
-    return b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << %s >> /Contents %d 0 R >>" % (
-        parent, resources, contents)
+    return (
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << %s >> /Contents %d 0 R >>"
+        % (parent, resources, contents)
+    )
 
 
 def write_pdf(path: Path, objects: list[bytes]) -> Path:
@@ -290,31 +349,52 @@ def write_pdf(path: Path, objects: list[bytes]) -> Path:
 
 
 def _one_page_pdf(path: Path, content: bytes) -> Path:
-    return write_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-                            _FONT, _page(5), _stream(content)])
+    return write_pdf(
+        path,
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            _FONT,
+            _page(5),
+            _stream(content),
+        ],
+    )
 
 
 def pdf_dense_page(out: Path) -> Path:
     """One page of 150,000 characters a point high, each placed on its own (4.5 MB)."""
-    marks = b"".join(b"1 0 0 1 %.1f %.1f Tm (%c) Tj\n" % (10 + 1.9 * (i % 300), 20 + 1.6 * (i // 300), 97 + i % 26)
-                     for i in range(150_000))
+    marks = b"".join(
+        b"1 0 0 1 %.1f %.1f Tm (%c) Tj\n" % (10 + 1.9 * (i % 300), 20 + 1.6 * (i // 300), 97 + i % 26)
+        for i in range(150_000)
+    )
     return _one_page_pdf(out / "dense_page.pdf", b"BT /F1 1 Tf\n" + marks + b"ET")
 
 
 def pdf_many_rulings(out: Path) -> Path:
     """One page of a word and 100,000 short stroked lines, each its own path object."""
-    lines = b"".join(b"%d %d m %d %d l S\n" % (20 + i % 500, 20 + i // 500 * 4, 25 + i % 500, 20 + i // 500 * 4)
-                     for i in range(100_000))
+    lines = b"".join(
+        b"%d %d m %d %d l S\n" % (20 + i % 500, 20 + i // 500 * 4, 25 + i % 500, 20 + i // 500 * 4)
+        for i in range(100_000)
+    )
     return _one_page_pdf(out / "many_rulings.pdf", b"BT /F1 12 Tf 72 800 Td (report) Tj ET\n" + lines)
 
 
 def pdf_flate_bomb(out: Path) -> Path:
     """One page whose content stream inflates to 2 GiB of spaces before its text (2 MB)."""
-    adler, _, pieces = _deflate(Bomb(b"", b" ", 2 * GIB, b"BT /F1 12 Tf 72 720 Td (report) Tj ET"), zlib.adler32)
+    adler, _, pieces = _deflate(
+        Bomb(b"", b" ", 2 * GIB, b"BT /F1 12 Tf 72 720 Td (report) Tj ET"), zlib.adler32
+    )
     stream = b"\x78\xda" + b"".join(data * times for data, times in pieces) + struct.pack(">I", adler)  # zlib
-    return write_pdf(out / "flate_bomb.pdf", [
-        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", _FONT, _page(5),
-        _stream(stream, b"/Filter /FlateDecode ")])
+    return write_pdf(
+        out / "flate_bomb.pdf",
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            _FONT,
+            _page(5),
+            _stream(stream, b"/Filter /FlateDecode "),
+        ],
+    )
 
 
 def pdf_lattice(out: Path) -> Path:
@@ -327,37 +407,64 @@ def pdf_lattice(out: Path) -> Path:
 def pdf_long_path(out: Path) -> Path:
     """One page of a word and one stroked zigzag path of 250,000 slanted segments (3 MB)."""
     points = b"".join(b"%d %d l " % (20 + i % 500, 20 + (i % 2) * 5 + i // 500) for i in range(250_000))
-    return _one_page_pdf(out / "long_path.pdf", b"BT /F1 12 Tf 72 800 Td (report) Tj ET\n20 20 m " + points + b"S")
+    return _one_page_pdf(
+        out / "long_path.pdf", b"BT /F1 12 Tf 72 800 Td (report) Tj ET\n20 20 m " + points + b"S"
+    )
 
 
 def pdf_5000_pages(out: Path) -> Path:
     """5,000 pages of one word each."""
     pages = 5_000
     kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
-    return write_pdf(out / "5000_pages.pdf", [
-        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages), _FONT,
-        _stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET"), *[_page(4)] * pages])
+    return write_pdf(
+        out / "5000_pages.pdf",
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+            _FONT,
+            _stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET"),
+            *[_page(4)] * pages,
+        ],
+    )
 
 
 def pdf_cyclic_pages(out: Path) -> Path:
     """A page tree whose second branch is the tree itself."""
-    return write_pdf(out / "cyclic_pages.pdf", [
-        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R 6 0 R] /Count 2 >>", _FONT,
-        _page(5), _stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET"),
-        b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>"])
+    return write_pdf(
+        out / "cyclic_pages.pdf",
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R 6 0 R] /Count 2 >>",
+            _FONT,
+            _page(5),
+            _stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET"),
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+        ],
+    )
 
 
 def pdf_cyclic_form(out: Path) -> Path:
     """A page drawing a form XObject that draws itself."""
-    form = _stream(b"BT /F1 12 Tf 72 720 Td (form) Tj ET /Fm0 Do",
-                   b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
-                   b"/Resources << /Font << /F1 3 0 R >> /XObject << /Fm0 6 0 R >> >> ")
-    return write_pdf(out / "cyclic_form.pdf", [
-        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", _FONT,
-        _page(5, resources=b"/Font << /F1 3 0 R >> /XObject << /Fm0 6 0 R >>"), _stream(b"/Fm0 Do"), form])
+    form = _stream(
+        b"BT /F1 12 Tf 72 720 Td (form) Tj ET /Fm0 Do",
+        b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 3 0 R >> /XObject << /Fm0 6 0 R >> >> ",
+    )
+    return write_pdf(
+        out / "cyclic_form.pdf",
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            _FONT,
+            _page(5, resources=b"/Font << /F1 3 0 R >> /XObject << /Fm0 6 0 R >>"),
+            _stream(b"/Fm0 Do"),
+            form,
+        ],
+    )
 
 
 # ---- text and paths ----------------------------------------------------------------------------
+
 
 def txt_nul_after_4k(out: Path) -> Path:
     """The seed report with a NUL byte 5,000 bytes in (past the 4 KB the sniffer looks at)."""
@@ -409,19 +516,37 @@ def path_device(out: Path) -> Path:
 
 
 ROWS: dict[str, Callable[[Path], Path]] = {
-    "docx_image_bomb": docx_image_bomb, "docx_image_bomb_8g": docx_image_bomb_8g,
-    "docx_xml_padding": docx_xml_padding, "docx_lying_size": docx_lying_size, "docx_big_table": docx_big_table,
-    "docx_many_cells": docx_many_cells, "docx_big_xml": docx_big_xml, "docx_bzip2_member": docx_bzip2_member,
-    "docx_xxe": docx_xxe, "docx_billion_laughs": docx_billion_laughs, "docx_truncated": docx_truncated,
-    "html_deep_nesting": html_deep_nesting, "html_deep_10k": html_deep_10k, "html_big_table": html_big_table,
+    "docx_image_bomb": docx_image_bomb,
+    "docx_image_bomb_8g": docx_image_bomb_8g,
+    "docx_xml_padding": docx_xml_padding,
+    "docx_lying_size": docx_lying_size,
+    "docx_big_table": docx_big_table,
+    "docx_many_cells": docx_many_cells,
+    "docx_big_xml": docx_big_xml,
+    "docx_bzip2_member": docx_bzip2_member,
+    "docx_xxe": docx_xxe,
+    "docx_billion_laughs": docx_billion_laughs,
+    "docx_truncated": docx_truncated,
+    "html_deep_nesting": html_deep_nesting,
+    "html_deep_10k": html_deep_10k,
+    "html_big_table": html_big_table,
     "html_billion_laughs": html_billion_laughs,
     **{f"html_charset_{name}": _charset(name) for name in ("rot13", "base64", "zlib", "hex", "punycode")},
-    "pdf_dense_page": pdf_dense_page, "pdf_many_rulings": pdf_many_rulings, "pdf_long_path": pdf_long_path,
-    "pdf_lattice": pdf_lattice, "pdf_flate_bomb": pdf_flate_bomb, "pdf_5000_pages": pdf_5000_pages,
-    "pdf_cyclic_pages": pdf_cyclic_pages, "pdf_cyclic_form": pdf_cyclic_form,
-    "txt_nul_after_4k": txt_nul_after_4k, "txt_utf16_odd": txt_utf16_odd, "txt_many_lines": txt_many_lines,
+    "pdf_dense_page": pdf_dense_page,
+    "pdf_many_rulings": pdf_many_rulings,
+    "pdf_long_path": pdf_long_path,
+    "pdf_lattice": pdf_lattice,
+    "pdf_flate_bomb": pdf_flate_bomb,
+    "pdf_5000_pages": pdf_5000_pages,
+    "pdf_cyclic_pages": pdf_cyclic_pages,
+    "pdf_cyclic_form": pdf_cyclic_form,
+    "txt_nul_after_4k": txt_nul_after_4k,
+    "txt_utf16_odd": txt_utf16_odd,
+    "txt_many_lines": txt_many_lines,
     "txt_long_line": txt_long_line,
-    "path_symlink_loop": path_symlink_loop, "path_fifo": path_fifo, "path_device": path_device,
+    "path_symlink_loop": path_symlink_loop,
+    "path_fifo": path_fifo,
+    "path_device": path_device,
 }
 
 
@@ -461,8 +586,14 @@ def review(path: Path, timeout: float) -> Run:
     """``nianbao review PATH --no-llm --format json`` in a fresh process, measured."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
     command = [sys.executable, "-m", "nianbao", "review", str(path), "--no-llm", "--format", "json"]
-    wrapper = subprocess.run([sys.executable, "-c", _MEASURE, str(timeout), *command], capture_output=True,
-                             text=True, cwd=ROOT, env=env, check=True)
+    wrapper = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(timeout), *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return Run(**json.loads(wrapper.stdout))
 
 

@@ -46,7 +46,9 @@ def signature_box(source: Path, dpi: int) -> tuple[float, float]:
         page = read_page(pdf[len(pdf) - 1], len(pdf))
     finally:
         pdf.close()
-    last = max((g for g in page.glyphs if g.bottom < 0.9 * page.height), key=lambda g: g.bottom)  # not the footer
+    last = max(
+        (g for g in page.glyphs if g.bottom < 0.9 * page.height), key=lambda g: g.bottom
+    )  # not the footer
     line = [g for g in page.glyphs if abs(g.bottom - last.bottom) < 2]
     x = (min(g.x0 for g in line) + max(g.x1 for g in line)) / 2
     return x * dpi / 72, last.top * dpi / 72
@@ -59,9 +61,18 @@ def stamp(page: Image.Image, centre: tuple[float, float], dpi: int) -> Image.Ima
     cx, cy = centre
     r = 0.8 * dpi  # a 4 cm seal
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=SEAL_RED, width=max(3, dpi // 40))
-    draw.ellipse((cx - 0.82 * r, cy - 0.82 * r, cx + 0.82 * r, cy + 0.82 * r), outline=SEAL_RED, width=max(1, dpi // 150))
-    star = [(cx + 0.3 * r * math.cos(math.radians(90 + 144 * k)), cy - 0.3 * r * math.sin(math.radians(90 + 144 * k)))
-            for k in range(5)]
+    draw.ellipse(
+        (cx - 0.82 * r, cy - 0.82 * r, cx + 0.82 * r, cy + 0.82 * r),
+        outline=SEAL_RED,
+        width=max(1, dpi // 150),
+    )
+    star = [
+        (
+            cx + 0.3 * r * math.cos(math.radians(90 + 144 * k)),
+            cy - 0.3 * r * math.sin(math.radians(90 + 144 * k)),
+        )
+        for k in range(5)
+    ]
     draw.polygon(star, fill=SEAL_RED)
     return ImageChops.multiply(page.convert("RGB"), seal)
 
@@ -69,7 +80,8 @@ def stamp(page: Image.Image, centre: tuple[float, float], dpi: int) -> Image.Ima
 def degrade(page: Image.Image, angle: float, blur: float) -> Image.Image:
     """Fed askew and slightly out of focus; the paper's edge comes in white."""
     return page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor="white").filter(
-        ImageFilter.GaussianBlur(blur))
+        ImageFilter.GaussianBlur(blur)
+    )
 
 
 def jpeg(page: Image.Image, quality: int) -> Image.Image:
@@ -115,7 +127,9 @@ def main() -> None:
 
     pages = render(GENERATED / "004.pdf", 200)
     pages[-1] = stamp(pages[-1], signature_box(GENERATED / "004.pdf", 200), 200)
-    (SCANS / "004-mixed.pdf").write_bytes(mixed_pdf(GENERATED / "004.pdf", as_pdf(pages, 200, 70), len(pages) - 1))
+    (SCANS / "004-mixed.pdf").write_bytes(
+        mixed_pdf(GENERATED / "004.pdf", as_pdf(pages, 200, 70), len(pages) - 1)
+    )
 
     pages = render(GENERATED / "002.pdf", 200)
     pages[0].crop((0, 0, pages[0].width, pages[0].height // 3)).save(SCANS / "002-top.png", optimize=True)

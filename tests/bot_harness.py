@@ -11,9 +11,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
@@ -50,7 +50,9 @@ class Harness:
 
     def wait_idle(self, count: int = 1, timeout: float = 15) -> list[ReviewRow]:
         """Until at least ``count`` reviews exist and none is queued or running."""
-        return self._wait(lambda rows: len(rows) >= count and all(r.status not in UNFINISHED for r in rows), timeout)
+        return self._wait(
+            lambda rows: len(rows) >= count and all(r.status not in UNFINISHED for r in rows), timeout
+        )
 
     def wait_finished(self, *ids: int, timeout: float = 15) -> dict[int, ReviewRow]:
         """Until these reviews are finished (others, e.g. another process's, may stay unfinished)."""
@@ -75,13 +77,24 @@ def clear_slack_env(monkeypatch) -> None:
 
 
 def settings_for(slack: FakeSlack, db: Path, **overrides) -> Settings:
-    return Settings(**{"bot_token": slack.bot_token, "signing_secret": slack.signing_secret, "api_url": slack.api_url,
-                       "http": True, "workers": 2, "database_url": f"sqlite:///{db}", "fetch_timeout": 5, **overrides})
+    return Settings(
+        **{
+            "bot_token": slack.bot_token,
+            "signing_secret": slack.signing_secret,
+            "api_url": slack.api_url,
+            "http": True,
+            "workers": 2,
+            "database_url": f"sqlite:///{db}",
+            "fetch_timeout": 5,
+            **overrides,
+        }
+    )
 
 
 @contextmanager
-def serving(slack: FakeSlack, settings: Settings, limits: HttpLimits = HttpLimits(),
-            **create_kwargs) -> Iterator[Harness]:
+def serving(
+    slack: FakeSlack, settings: Settings, limits: HttpLimits = HttpLimits(), **create_kwargs
+) -> Iterator[Harness]:
     """The app over HTTP for an already running fake Slack (tests that restart the bot reuse the fake)."""
     bot = create_app(settings, **{"narrative": None, **create_kwargs})
     server = HttpServer(bot, replace(settings, host="127.0.0.1", port=0), limits)
@@ -103,9 +116,11 @@ def running_bot(tmp_path: Path, monkeypatch, **kwargs) -> Iterator[Harness]:
     create_app's (config, narrative; narrative defaults to None: the deterministic review only)."""
     clear_slack_env(monkeypatch)
     create_kwargs = {k: kwargs.pop(k) for k in ("config", "narrative", "limits") if k in kwargs}
-    with FakeSlack() as fake:
-        with serving(fake, settings_for(fake, tmp_path / "bot.sqlite", **kwargs), **create_kwargs) as harness:
-            yield harness
+    with (
+        FakeSlack() as fake,
+        serving(fake, settings_for(fake, tmp_path / "bot.sqlite", **kwargs), **create_kwargs) as harness,
+    ):
+        yield harness
 
 
 @contextmanager
@@ -147,6 +162,7 @@ def web_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterator
 
 # -- the bot as its own process, and hostile peers (tests/test_bot_hostile.py, bench/bench_http_soak.py) ----
 
+
 @dataclass
 class ServedProcess:
     pid: int
@@ -167,17 +183,38 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_process(slack: FakeSlack, folder: Path, *options: str, env: dict[str, str] | None = None,
-                  ) -> Iterator[ServedProcess]:
+def serve_process(
+    slack: FakeSlack,
+    folder: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+) -> Iterator[ServedProcess]:
     """``nianbao serve --http`` in a process of its own (so /proc measures the server alone) for an already
     running fake Slack; SIGTERM on the way out."""
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "NIANBAO_"))}
-    environ.update({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_SIGNING_SECRET": slack.signing_secret,
-                    "SLACK_API_URL": slack.api_url, "NO_PROXY": "127.0.0.1,localhost", **(env or {})})
+    environ.update(
+        {
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_SIGNING_SECRET": slack.signing_secret,
+            "SLACK_API_URL": slack.api_url,
+            "NO_PROXY": "127.0.0.1,localhost",
+            **(env or {}),
+        }
+    )
     log = folder / "serve.log"
-    command = [sys.executable, "-c", "from nianbao.cli import main; main()", "serve", "--http", "--port", str(port),
-               "--db", str(folder / "bot.sqlite"), *options]
+    command = [
+        sys.executable,
+        "-c",
+        "from nianbao.cli import main; main()",
+        "serve",
+        "--http",
+        "--port",
+        str(port),
+        "--db",
+        str(folder / "bot.sqlite"),
+        *options,
+    ]
     with open(log, "wb") as err:
         process = subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=err)
     try:
@@ -219,8 +256,10 @@ def send_unsigned_body(port: int, declared: int | None, send: int, chunk: int = 
     length = f"Content-Length: {declared}" if declared is not None else "Transfer-Encoding: chunked"
     sent = 0
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(f"POST {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  f"{length}\r\n\r\n".encode())
+        s.sendall(
+            f"POST {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"{length}\r\n\r\n".encode()
+        )
         piece = b"x" * chunk if declared is not None else b"%x\r\n%s\r\n" % (chunk, b"x" * chunk)
         try:
             while sent < send:
@@ -250,8 +289,13 @@ def is_closed(conn: socket.socket, wait: float = 0.0) -> bool:
         return True
 
 
-def signed_events(slack: FakeSlack, url: str, events: list[dict], per_second: float, threads: int = 8,
-                  ) -> list[tuple[int, float]]:
+def signed_events(
+    slack: FakeSlack,
+    url: str,
+    events: list[dict],
+    per_second: float,
+    threads: int = 8,
+) -> list[tuple[int, float]]:
     """Each event signed and sent, ``per_second`` of them a second; (status, seconds to answer) each."""
     start = time.monotonic()
 
@@ -270,8 +314,15 @@ def soak_events(slack: FakeSlack, count: int) -> list[dict]:
     events = []
     for i in range(count):
         if i % 2:
-            events.append({"type": "message", "channel": "C111", "user": "U111", "ts": slack.next_ts(),
-                           "text": json.dumps({"n": i})})
+            events.append(
+                {
+                    "type": "message",
+                    "channel": "C111",
+                    "user": "U111",
+                    "ts": slack.next_ts(),
+                    "text": json.dumps({"n": i}),
+                }
+            )
         else:
             events.append(slack.file_shared_event(slack.share_file(f"photo-{i}.png", b"\x89PNG\r\n")))
     return events

@@ -20,7 +20,13 @@ SEEDS = sorted((HERE / "fixtures" / "seeds").glob("*.txt"))
 @pytest.fixture(autouse=True)
 def _no_llm_env(monkeypatch):
     """Tests never reach a real LLM: only the fakes they start themselves."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "NIANBAO_MODEL", "NIANBAO_LLM_PROVIDER", "NIANBAO_LLM_EXTRA_BODY"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "NIANBAO_MODEL",
+        "NIANBAO_LLM_PROVIDER",
+        "NIANBAO_LLM_EXTRA_BODY",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -32,7 +38,9 @@ PG_URL = os.environ.get("NIANBAO_TEST_DATABASE_URL", "")
 NO_PG = "NIANBAO_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (.ci/run starts a server and sets it)"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason=NO_PG))])
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason=NO_PG))]
+)
 def db_url(request, tmp_path):
     """A fresh database URL. PostgreSQL: a schema of its own, so runs sharing the server never meet;
     the URL is left ``postgresql://…`` as a user would write it."""

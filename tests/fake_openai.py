@@ -27,7 +27,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from eval.replay import JSONHandler, loopback_server
 from nianbao.narrative.inputs import estimate_tokens
@@ -64,12 +64,18 @@ class Request:
         return "\n".join(m.get("content") or "" for m in self.messages if role in (None, m.get("role")))
 
 
-Response = Union[dict, str, int, Reply, Callable[[Request], Any]]
+Response = dict | str | int | Reply | Callable[[Request], Any]
 
 
 class FakeOpenAI:
-    def __init__(self, script: list[Response] = (), *, default: Response | None = None, latency: float = 0.0,
-                 fingerprint: str | None = None):
+    def __init__(
+        self,
+        script: list[Response] = (),
+        *,
+        default: Response | None = None,
+        latency: float = 0.0,
+        fingerprint: str | None = None,
+    ):
         self.queue: deque[Response] = deque(script)
         self.fingerprint = fingerprint  # the answers' system_fingerprint: who serves them
         self.default = default
@@ -81,10 +87,12 @@ class FakeOpenAI:
         fake = self
 
         class Handler(JSONHandler):
-            def do_POST(self):  # noqa: N802 (http.server naming)
+            def do_POST(self):
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
+                request = Request(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic()
+                )
                 fake._answer(self, request)
 
         self.server, self._thread = loopback_server(Handler)
@@ -138,14 +146,21 @@ class FakeOpenAI:
         if self.latency or reply.delay:
             time.sleep(self.latency + reply.delay)
         if reply.status != 200:
-            payload = {"error": {"message": reply.content or f"fake error {reply.status}", "type": "fake_error",
-                                 "code": reply.status}}
+            payload = {
+                "error": {
+                    "message": reply.content or f"fake error {reply.status}",
+                    "type": "fake_error",
+                    "code": reply.status,
+                }
+            }
         else:
             payload = self._completion(request, reply, self.fingerprint)
         handler.send_json(reply.status, payload, reply.headers)
 
     def _trickle(self, handler: JSONHandler, request: Request, reply: Reply) -> None:
-        data = json.dumps(self._completion(request, reply, self.fingerprint), ensure_ascii=False).encode("utf-8")
+        data = json.dumps(self._completion(request, reply, self.fingerprint), ensure_ascii=False).encode(
+            "utf-8"
+        )
         lines = int(reply.delay / reply.trickle)
         handler.send_response(200)
         handler.send_header("content-type", "application/json")
@@ -168,19 +183,34 @@ class FakeOpenAI:
         tools = request.body.get("tools")
         finish = reply.finish_reason
         if tools and not isinstance(content, str):  # answer the forced tool call
-            message = {"role": "assistant", "content": None, "tool_calls": [
-                {"id": "call_1", "type": "function", "function": {"name": tools[0]["function"]["name"], "arguments": text}}]}
+            message = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": tools[0]["function"]["name"], "arguments": text},
+                    }
+                ],
+            }
             finish = "tool_calls" if finish == "stop" else finish
         else:  # a str under tools is a model that ignored the tool and answered in prose
             message = {"role": "assistant", "content": text}
         prompt = estimate_tokens(request.text())
         completion = estimate_tokens(text)
         return {
-            "id": f"chatcmpl-fake-{len(text)}", "object": "chat.completion", "created": int(time.time()),
+            "id": f"chatcmpl-fake-{len(text)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
             "model": request.body.get("model", "fake"),
             "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": reply.usage or {"prompt_tokens": prompt, "completion_tokens": completion,
-                                     "total_tokens": prompt + completion},
+            "usage": reply.usage
+            or {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            },
             **({"system_fingerprint": fingerprint} if fingerprint else {}),
         }
 
@@ -205,6 +235,10 @@ def covering_answer(request: Request) -> dict:
             part = heading.group(1)
         elif part and len(text) > 24:
             first.setdefault(part, re.split("[。；]", text)[0][:30])
-    aspects = [{"aspect": k, "status": "covered", "quote": first[BY_KEY[k].part]} if BY_KEY[k].part in first
-               else {"aspect": k, "status": "missing"} for k in keys]
+    aspects = [
+        {"aspect": k, "status": "covered", "quote": first[BY_KEY[k].part]}
+        if BY_KEY[k].part in first
+        else {"aspect": k, "status": "missing"}
+        for k in keys
+    ]
     return {"aspects": aspects, "claims": [], "observations": [], "summary": "叙述部分完整。"}

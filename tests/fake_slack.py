@@ -54,11 +54,18 @@ class FakeFile:
 
     def info(self, base: str) -> dict:
         suffix = self.name.rsplit(".", 1)[-1].lower()
-        return {"id": self.id, "name": self.name, "title": self.name, "filetype": suffix, "user": self.user,
-                "mimetype": self.mimetype, "size": len(self.data) if self.size is None else self.size,
-                "url_private": f"{base}/files-pri/{TEAM}-{self.id}/{self.name}",
-                "url_private_download": f"{base}/files-pri/{TEAM}-{self.id}/download/{self.name}",
-                "shares": {"public": {self.channel: [{"ts": self.ts, "channel_name": "reports"}]}}}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.name,
+            "filetype": suffix,
+            "user": self.user,
+            "mimetype": self.mimetype,
+            "size": len(self.data) if self.size is None else self.size,
+            "url_private": f"{base}/files-pri/{TEAM}-{self.id}/{self.name}",
+            "url_private_download": f"{base}/files-pri/{TEAM}-{self.id}/download/{self.name}",
+            "shares": {"public": {self.channel: [{"ts": self.ts, "channel_name": "reports"}]}},
+        }
 
 
 @dataclass
@@ -71,7 +78,9 @@ class FakeSlack:
     not_in_channel: set[str] = field(default_factory=set)
     calls: list[Call] = field(repr=False, default_factory=list)
     files: dict[str, FakeFile] = field(repr=False, default_factory=dict)
-    history: dict[str, list[dict]] = field(repr=False, default_factory=dict)  # channel → messages, newest first
+    history: dict[str, list[dict]] = field(
+        repr=False, default_factory=dict
+    )  # channel → messages, newest first
     reactions: dict[tuple[str, str], list[str]] = field(repr=False, default_factory=dict)
 
     def __post_init__(self):
@@ -84,7 +93,9 @@ class FakeSlack:
         self.api_url = f"{self.base}/api/"
 
     def __enter__(self) -> FakeSlack:
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -96,23 +107,46 @@ class FakeSlack:
     def next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
-    def share_file(self, name: str, data: bytes, channel: str = "C111", user: str = "U111",
-                   size: int | None = None) -> FakeFile:
+    def share_file(
+        self, name: str, data: bytes, channel: str = "C111", user: str = "U111", size: int | None = None
+    ) -> FakeFile:
         """A file shared in a channel: in files.info and in the channel's history."""
         f = FakeFile(f"F{next(self._ids):05d}", name, data, channel, self.next_ts(), user, size)
         self.files[f.id] = f
-        self.history.setdefault(channel, []).insert(0, {"type": "message", "subtype": "file_share", "user": user,
-                                                        "ts": f.ts, "files": [f.info(self.base)]})
+        self.history.setdefault(channel, []).insert(
+            0,
+            {
+                "type": "message",
+                "subtype": "file_share",
+                "user": user,
+                "ts": f.ts,
+                "files": [f.info(self.base)],
+            },
+        )
         return f
 
     def file_share_event(self, f: FakeFile) -> dict:
-        return {"type": "message", "subtype": "file_share", "channel": f.channel, "user": f.user, "ts": f.ts,
-                "text": "", "channel_type": "channel", "files": [f.info(self.base)]}
+        return {
+            "type": "message",
+            "subtype": "file_share",
+            "channel": f.channel,
+            "user": f.user,
+            "ts": f.ts,
+            "text": "",
+            "channel_type": "channel",
+            "files": [f.info(self.base)],
+        }
 
     @staticmethod
     def file_shared_event(f: FakeFile) -> dict:
-        return {"type": "file_shared", "channel_id": f.channel, "file_id": f.id, "user_id": f.user,
-                "file": {"id": f.id}, "event_ts": f.ts}
+        return {
+            "type": "file_shared",
+            "channel_id": f.channel,
+            "file_id": f.id,
+            "user_id": f.user,
+            "file": {"id": f.id},
+            "event_ts": f.ts,
+        }
 
     # -- what the bot did ---------------------------------------------------------------------------
 
@@ -122,7 +156,9 @@ class FakeSlack:
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
         with self._cond:
-            if not self._cond.wait_for(lambda: len([c for c in self.calls if c.method == method]) >= count, timeout):
+            if not self._cond.wait_for(
+                lambda: len([c for c in self.calls if c.method == method]) >= count, timeout
+            ):
                 seen = [c.method for c in self.calls]
                 raise AssertionError(f"expected {count}× {method} within {timeout}s; saw {seen}")
             return [c for c in self.calls if c.method == method]
@@ -141,11 +177,19 @@ class FakeSlack:
     def sign(self, body: str | bytes, timestamp: int | None = None) -> dict[str, str]:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         raw = body.encode() if isinstance(body, str) else body  # bytes: a body that need not be UTF-8
-        digest = hmac.new(self.signing_secret.encode(), b"v0:%s:%s" % (ts.encode(), raw), hashlib.sha256).hexdigest()
+        digest = hmac.new(
+            self.signing_secret.encode(), b"v0:%s:%s" % (ts.encode(), raw), hashlib.sha256
+        ).hexdigest()
         return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
-    def send(self, app_url: str, body: str | bytes, content_type: str, headers: dict[str, str] | None = None,
-             signed: bool = True) -> tuple[int, str]:
+    def send(
+        self,
+        app_url: str,
+        body: str | bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        signed: bool = True,
+    ) -> tuple[int, str]:
         all_headers = {"Content-Type": content_type, **(self.sign(body) if signed else {}), **(headers or {})}
         data = body.encode() if isinstance(body, str) else body
         req = urllib.request.Request(app_url, data=data, headers=all_headers, method="POST")
@@ -155,22 +199,50 @@ class FakeSlack:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
 
-    def send_event(self, app_url: str, event: dict, event_id: str | None = None, retry_num: int | None = None,
-                   ) -> tuple[int, str]:
-        body = json.dumps({"token": "legacy", "team_id": TEAM, "api_app_id": "A111", "type": "event_callback",
-                           "event": event, "event_id": event_id or f"Ev{next(self._ids):08d}",
-                           "event_time": int(time.time())})
-        retry = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+    def send_event(
+        self,
+        app_url: str,
+        event: dict,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+    ) -> tuple[int, str]:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "api_app_id": "A111",
+                "type": "event_callback",
+                "event": event,
+                "event_id": event_id or f"Ev{next(self._ids):08d}",
+                "event_time": int(time.time()),
+            }
+        )
+        retry = (
+            {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        )
         return self.send(app_url, body, "application/json", retry)
 
     def command_body(self, text: str, channel: str = "C111", user: str = "U111") -> str:
         n = next(self._ids)
-        return urlencode({"token": "legacy", "team_id": TEAM, "channel_id": channel, "channel_name": "reports",
-                          "user_id": user, "user_name": "tester", "command": "/review", "text": text,
-                          "api_app_id": "A111", "response_url": f"{self.base}/commands/{TEAM}/{n}",
-                          "trigger_id": f"trigger.{n}"})
+        return urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "channel_id": channel,
+                "channel_name": "reports",
+                "user_id": user,
+                "user_name": "tester",
+                "command": "/review",
+                "text": text,
+                "api_app_id": "A111",
+                "response_url": f"{self.base}/commands/{TEAM}/{n}",
+                "trigger_id": f"trigger.{n}",
+            }
+        )
 
-    def send_command(self, app_url: str, text: str, channel: str = "C111", user: str = "U111") -> tuple[int, str]:
+    def send_command(
+        self, app_url: str, text: str, channel: str = "C111", user: str = "U111"
+    ) -> tuple[int, str]:
         return self.send(app_url, self.command_body(text, channel, user), "application/x-www-form-urlencoded")
 
     # -- Web API ------------------------------------------------------------------------------------
@@ -184,16 +256,30 @@ class FakeSlack:
         if channel in self.not_in_channel and method in ("chat.postMessage", "conversations.history"):
             return {"ok": False, "error": "not_in_channel"}
         if method == "auth.test":
-            return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "nianbao",
-                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+            return {
+                "ok": True,
+                "url": "https://fake.slack.com/",
+                "team": "Fake",
+                "user": "nianbao",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+            }
         if method == "files.info":
             f = self.files.get(params.get("file"))
             return {"ok": True, "file": f.info(self.base)} if f else {"ok": False, "error": "file_not_found"}
         if method == "chat.postMessage":
             ts = self.next_ts()
             if not params.get("thread_ts"):
-                self.history.setdefault(channel, []).insert(0, {"type": "message", "bot_id": BOT_ID, "ts": ts})
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text"), "ts": ts}}
+                self.history.setdefault(channel, []).insert(
+                    0, {"type": "message", "bot_id": BOT_ID, "ts": ts}
+                )
+            return {
+                "ok": True,
+                "channel": channel,
+                "ts": ts,
+                "message": {"text": params.get("text"), "ts": ts},
+            }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self.next_ts()}
         if method in ("reactions.add", "reactions.remove"):

@@ -11,8 +11,8 @@ from extractors import schema as S
 CLEAN_NARRATIVE = {
     "title": ["淄博经济开发区管理委员会", "2024年政府信息公开工作年度报告"],
     "front": "本年度报告中所列数据统计期限从2024年1月1日到2024年12月31日。如对报告内容有疑问，请与经开区管委会办公室联系"
-             "（地址：淄博市张店区复兴路和重庆路路口东南角；邮编：255000；联系电话：0533-7870969；传真：0533-7870179；"
-             "电子邮箱：zibojingkaiqubangongshi@zb.shandong.cn）。",
+    "（地址：淄博市张店区复兴路和重庆路路口东南角；邮编：255000；联系电话：0533-7870969；传真：0533-7870179；"
+    "电子邮箱：zibojingkaiqubangongshi@zb.shandong.cn）。",
     "一": [
         "2024年，经开区管委会深入贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开促落实、助监督、强监管。",
         "（一）主动公开方面",
@@ -48,13 +48,25 @@ def clean_values() -> dict[str, int | float]:
         for row, cols in rows.items():
             for col in cols:
                 values[f"t2.{block}.{row}.{col}"] = 0
-    values.update({"t2.art20_5.admin_licensing.decisions": 18227, "t2.art20_6.admin_penalty.decisions": 202,
-                   "t2.art20_6.admin_coercion.decisions": 31, "t2.art20_8.admin_fees.amount_10k_yuan": 182.68})
+    values.update(
+        {
+            "t2.art20_5.admin_licensing.decisions": 18227,
+            "t2.art20_6.admin_penalty.decisions": 202,
+            "t2.art20_6.admin_coercion.decisions": 31,
+            "t2.art20_8.admin_fees.amount_10k_yuan": 182.68,
+        }
+    )
     for row in S.T3_ROW_KEYS:
         for col in S.T3_COLUMNS:
             values[f"t3.{row}.{col}"] = 0
-    for row, n in (("new_received", 26), ("granted", 12), ("partially_granted", 10), ("denied_third_party", 2),
-                   ("unable_not_held", 2), ("results_total", 26)):
+    for row, n in (
+        ("new_received", 26),
+        ("granted", 12),
+        ("partially_granted", 10),
+        ("denied_third_party", 2),
+        ("unable_not_held", 2),
+        ("results_total", 26),
+    ):
         values[f"t3.{row}.natural_person"] = values[f"t3.{row}.total"] = n
     for grp in S.T4_GROUPS:
         for col in S.T4_COLUMNS:
@@ -72,10 +84,18 @@ def _num(v) -> str:
 
 def _t2(values: dict) -> list[str]:
     out: list[str] = []
-    titles = {"art20_1": "第二十条第（一）项", "art20_5": "第二十条第（五）项", "art20_6": "第二十条第（六）项",
-              "art20_8": "第二十条第（八）项"}
-    headers = {"art20_1": ["本年制发件数", "本年废止件数", "现行有效件数"], "art20_5": ["本年处理决定数量"],
-               "art20_6": ["本年处理决定数量"], "art20_8": ["本年收费金额（单位：万元）"]}
+    titles = {
+        "art20_1": "第二十条第（一）项",
+        "art20_5": "第二十条第（五）项",
+        "art20_6": "第二十条第（六）项",
+        "art20_8": "第二十条第（八）项",
+    }
+    headers = {
+        "art20_1": ["本年制发件数", "本年废止件数", "现行有效件数"],
+        "art20_5": ["本年处理决定数量"],
+        "art20_6": ["本年处理决定数量"],
+        "art20_8": ["本年收费金额（单位：万元）"],
+    }
     for block, rows in S.T2_2021.items():
         out += _cells(titles[block]) + _cells("信息内容", *headers[block])
         for row, cols in rows.items():
@@ -84,19 +104,34 @@ def _t2(values: dict) -> list[str]:
 
 
 _T3_LABELS = {
-    "new_received": ["一、本年新收政府信息公开申请数量"], "carried_over": ["二、上年结转政府信息公开申请数量"],
-    "granted": ["三、本年度办理结果", "（一）予以公开"], "partially_granted": ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"],
-    "denied_state_secret": ["（三）不予公开", "1.属于国家秘密"], "denied_law_prohibited": ["2.其他法律行政法规禁止公开"],
-    "denied_security_stability": ["3.危及“三安全一稳定”"], "denied_third_party": ["4.保护第三方合法权益"],
-    "denied_internal_affairs": ["5.属于三类内部事务信息"], "denied_process_info": ["6.属于四类过程性信息"],
-    "denied_enforcement_file": ["7.属于行政执法案卷"], "denied_admin_query": ["8.属于行政查询事项"],
-    "unable_not_held": ["（四）无法提供", "1.本机关不掌握相关政府信息"], "unable_needs_creation": ["2.没有现成信息需要另行制作"],
-    "unable_unclear": ["3.补正后申请内容仍不明确"], "np_petition_complaint": ["（五）不予处理", "1.信访举报投诉类申请"],
-    "np_repeat": ["2.重复申请"], "np_publication": ["3.要求提供公开出版物"], "np_excessive": ["4.无正当理由大量反复申请"],
+    "new_received": ["一、本年新收政府信息公开申请数量"],
+    "carried_over": ["二、上年结转政府信息公开申请数量"],
+    "granted": ["三、本年度办理结果", "（一）予以公开"],
+    "partially_granted": ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"],
+    "denied_state_secret": ["（三）不予公开", "1.属于国家秘密"],
+    "denied_law_prohibited": ["2.其他法律行政法规禁止公开"],
+    "denied_security_stability": ["3.危及“三安全一稳定”"],
+    "denied_third_party": ["4.保护第三方合法权益"],
+    "denied_internal_affairs": ["5.属于三类内部事务信息"],
+    "denied_process_info": ["6.属于四类过程性信息"],
+    "denied_enforcement_file": ["7.属于行政执法案卷"],
+    "denied_admin_query": ["8.属于行政查询事项"],
+    "unable_not_held": ["（四）无法提供", "1.本机关不掌握相关政府信息"],
+    "unable_needs_creation": ["2.没有现成信息需要另行制作"],
+    "unable_unclear": ["3.补正后申请内容仍不明确"],
+    "np_petition_complaint": ["（五）不予处理", "1.信访举报投诉类申请"],
+    "np_repeat": ["2.重复申请"],
+    "np_publication": ["3.要求提供公开出版物"],
+    "np_excessive": ["4.无正当理由大量反复申请"],
     "np_confirm_reissue": ["5.要求行政机关确认或重新出具已获取信息"],
-    "oh_no_correction": ["（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"],
-    "oh_fee_unpaid": ["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"], "oh_other": ["3.其他"],
-    "results_total": ["（七）总计"], "carried_forward": ["四、结转下年度继续办理"],
+    "oh_no_correction": [
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ],
+    "oh_fee_unpaid": ["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"],
+    "oh_other": ["3.其他"],
+    "results_total": ["（七）总计"],
+    "carried_forward": ["四、结转下年度继续办理"],
 }
 
 
@@ -120,10 +155,26 @@ def _t4(values: dict) -> list[str]:
 def build_report(values: dict | None = None, narrative: dict | None = None) -> str:
     values = values or clean_values()
     n = copy.deepcopy(narrative or CLEAN_NARRATIVE)
-    lines = [*n["title"], n["front"], "一、总体情况", *n["一"], "二、主动公开政府信息情况", *_t2(values), "",
-             "三、收到和处理政府信息公开申请情况", *_t3(values), "", "四、政府信息公开行政复议、行政诉讼情况",
-             *_t4(values), "", "五、存在的主要问题及改进情况", *n["五"], "六、其他需要报告的事项", *n["六"],
-             *n["signature"]]
+    lines = [
+        *n["title"],
+        n["front"],
+        "一、总体情况",
+        *n["一"],
+        "二、主动公开政府信息情况",
+        *_t2(values),
+        "",
+        "三、收到和处理政府信息公开申请情况",
+        *_t3(values),
+        "",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        *_t4(values),
+        "",
+        "五、存在的主要问题及改进情况",
+        *n["五"],
+        "六、其他需要报告的事项",
+        *n["六"],
+        *n["signature"],
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -142,25 +193,51 @@ def build_report_2019(year: int) -> str:
     n["六"] = ["本年度无其他需要报告的事项。"]
     n["signature"] = ["淄博经济开发区管理委员会", f"{year + 1}年1月20日"]
     cols3 = ["上一年项目数量", "本年增/减", "处理决定数量"]
-    t2 = (_cells("第二十条第（一）项") + _cells("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量")
-          + _cells("规章", "0", "0", "0") + _cells("规范性文件", "2", "2", "15")
-          + _cells("第二十条第（五）项") + _cells("信息内容", *cols3)
-          + _cells("行政许可", "30", "0", "18227") + _cells("其他对外管理服务事项", "5", "0", "12")
-          + _cells("第二十条第（六）项") + _cells("信息内容", *cols3)
-          + _cells("行政处罚", "8", "0", "202") + _cells("行政强制", "3", "0", "31")
-          + _cells("第二十条第（八）项") + _cells("信息内容", "上一年项目数量", "本年增/减")
-          + _cells("行政事业性收费", "4", "0")
-          + _cells("第二十条第（九）项") + _cells("信息内容", "采购项目数量", "采购总金额")
-          + _cells("政府集中采购", "6", "120.5"))
+    t2 = (
+        _cells("第二十条第（一）项")
+        + _cells("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量")
+        + _cells("规章", "0", "0", "0")
+        + _cells("规范性文件", "2", "2", "15")
+        + _cells("第二十条第（五）项")
+        + _cells("信息内容", *cols3)
+        + _cells("行政许可", "30", "0", "18227")
+        + _cells("其他对外管理服务事项", "5", "0", "12")
+        + _cells("第二十条第（六）项")
+        + _cells("信息内容", *cols3)
+        + _cells("行政处罚", "8", "0", "202")
+        + _cells("行政强制", "3", "0", "31")
+        + _cells("第二十条第（八）项")
+        + _cells("信息内容", "上一年项目数量", "本年增/减")
+        + _cells("行政事业性收费", "4", "0")
+        + _cells("第二十条第（九）项")
+        + _cells("信息内容", "采购项目数量", "采购总金额")
+        + _cells("政府集中采购", "6", "120.5")
+    )
     values = clean_values()
     t3 = _t3(values).copy()
     start = t3.index("\t（六）其他处理")
     end = t3.index("\t（七）总计")
     t3[start:end] = _cells("（六）其他处理", *["0"] * 7)
-    lines = [*n["title"], n["front"], "一、总体情况", *n["一"], "二、主动公开政府信息情况", *t2, "",
-             "三、收到和处理政府信息公开申请情况", *t3, "", "四、政府信息公开行政复议、行政诉讼情况",
-             *_t4(values), "", "五、存在的主要问题及改进情况", *n["五"], "六、其他需要报告的事项", *n["六"],
-             *n["signature"]]
+    lines = [
+        *n["title"],
+        n["front"],
+        "一、总体情况",
+        *n["一"],
+        "二、主动公开政府信息情况",
+        *t2,
+        "",
+        "三、收到和处理政府信息公开申请情况",
+        *t3,
+        "",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        *_t4(values),
+        "",
+        "五、存在的主要问题及改进情况",
+        *n["五"],
+        "六、其他需要报告的事项",
+        *n["六"],
+        *n["signature"],
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -21,8 +21,11 @@ from nianbao.review import review_bytes
 
 def production_review(db: str) -> tuple[int, object]:
     def answer(request):  # covered, plus one observation, as a model might say
-        return covering_answer(request) | {"observations": [
-            {"rule": "typo", "quote": "经开区管委员会", "message": "「管委员会」应为「管委会」"}]}
+        return covering_answer(request) | {
+            "observations": [
+                {"rule": "typo", "quote": "经开区管委员会", "message": "「管委员会」应为「管委会」"}
+            ]
+        }
 
     with FakeOpenAI(default=answer) as fake:
         reviewer = LLMReviewer(LLMSettings(model="deepseek-flash", base_url=fake.base_url, api_key="k"))
@@ -48,7 +51,9 @@ def test_a_stored_review_becomes_a_case_that_replays_production(tmp_path):
     case = load_case(cases / f"review-{review_id}")
     assert case.model == "deepseek-flash" and case.input.read_bytes() == seed("004").read_bytes()
     [entry] = case.recordings.values()
-    assert entry["source"] == "deepseek-flash" and entry["note"] == f"recorded in production, review {review_id}"
+    assert (
+        entry["source"] == "deepseek-flash" and entry["note"] == f"recorded in production, review {review_id}"
+    )
     # labels: a draft of the model's judgement, not scored until a person has checked them
     assert case.labels.reviewed is False and ("typo", "一", 6) in {f.key for f in case.labels.findings}
     [outcome] = run([case])
@@ -65,5 +70,8 @@ def test_the_report_must_be_the_reviewed_file(tmp_path):
     result = nianbao_eval("--from-review", review_id, "--input", seed("001"), "--db", db, "--cases", tmp_path)
     assert result.exit_code == 2 and f"不是审阅 {review_id} 的文件（sha256 不同）" in result.output
     assert nianbao_eval("--from-review", review_id, "--db", db).exit_code == 2  # no --input
-    assert "存储中没有已完成的审阅 99" in nianbao_eval("--from-review", 99, "--input", seed("004"), "--db", db).output
+    assert (
+        "存储中没有已完成的审阅 99"
+        in nianbao_eval("--from-review", 99, "--input", seed("004"), "--db", db).output
+    )
     assert not json.dumps([p.name for p in tmp_path.iterdir()]).count("review-")

@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.timeout(90), pytest.mark.skipif(sys.platform != "linux
 
 # ---- processes, from /proc -----------------------------------------------------------------------
 
+
 def _stat(pid: int) -> list[str] | None:
     """The fields after "pid (comm)": state, ppid, …; None when there is no such process."""
     try:
@@ -82,23 +83,31 @@ def reaper():
 
 # ---- the command -----------------------------------------------------------------------------------
 
+
 class Run:
     def __init__(self, *args, cwd=None, group: bool = False):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
         # stdout to a file, as `> out.json`: the reviews stream out as they are done, and a pipe nobody
         # reads until the end would hold the batch up once full
         self.out = tempfile.TemporaryFile()  # noqa: SIM115  (closed by finish)
-        self.proc = subprocess.Popen([sys.executable, "-m", "nianbao", "review", *map(str, args)], cwd=cwd,
-                                     env=env, stdout=self.out, stderr=subprocess.PIPE,
-                                     start_new_session=group)  # a group of its own, as a shell job has
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nianbao", "review", *map(str, args)],
+            cwd=cwd,
+            env=env,
+            stdout=self.out,
+            stderr=subprocess.PIPE,
+            start_new_session=group,
+        )  # a group of its own, as a shell job has
         self.workers: set[int] = set()
 
     def busy_workers(self, count: int, cpu: float) -> list[int]:
         """Wait until ``count`` workers have each spent ``cpu`` seconds: only a slow report costs that."""
+
         def ready():
             self.workers |= children(self.proc.pid)
             busy = [w for w in self.workers if cpu_seconds(w) >= cpu]
             return busy if len(busy) >= count else None
+
         return until(ready, what=f"{count} busy workers")
 
     def finish(self, seconds: float = 60) -> tuple[int, str, str]:
@@ -136,6 +145,7 @@ def quick_reports(folder: Path, names: list[str]) -> list[Path]:
 
 # ---- a report that takes forever -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_report_over_its_budget_is_refused_and_the_batch_goes_on(tmp_path, reaper, jobs):
     quick_reports(tmp_path, ["1.txt", "3.txt"])
@@ -157,7 +167,10 @@ def test_the_budget_of_a_single_report_comes_from_the_configuration(tmp_path, re
     code, out, err = Run("slow.txt", "-f", "json", "--no-llm", cwd=tmp_path).finish()
     assert time.monotonic() - start < 8
     assert (code, out) == (2, "")
-    assert err == "nianbao: slow.txt: 超出处理时限（0.5 秒），已停止审阅该文件；可用 --timeout 或配置项 report-timeout 调整\n"
+    assert (
+        err
+        == "nianbao: slow.txt: 超出处理时限（0.5 秒），已停止审阅该文件；可用 --timeout 或配置项 report-timeout 调整\n"
+    )
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
@@ -177,6 +190,7 @@ def test_an_invalid_budget_is_a_usage_error(tmp_path, value):
 
 # ---- a worker killed from outside ------------------------------------------------------------------
 
+
 def test_a_killed_worker_costs_only_the_report_it_held(tmp_path, reaper):
     quick_reports(tmp_path, [f"{i}.txt" for i in (1, 2, 3, 4, 6, 7, 8, 9)])
     slow_report(tmp_path / "5-slow.txt")
@@ -186,8 +200,10 @@ def test_a_killed_worker_costs_only_the_report_it_held(tmp_path, reaper):
     code, out, err = run.finish()
     assert code == 2
     lines = err.splitlines()
-    assert lines[0] == (f"nianbao: {tmp_path / '5-slow.txt'}: 审阅该文件的工作进程意外退出（被信号 SIGKILL 终止，"
-                        "可能是内存不足或被其他程序结束），未能审阅；可单独重试")
+    assert lines[0] == (
+        f"nianbao: {tmp_path / '5-slow.txt'}: 审阅该文件的工作进程意外退出（被信号 SIGKILL 终止，"
+        "可能是内存不足或被其他程序结束），未能审阅；可单独重试"
+    )
     assert lines[1].startswith("共 9 份：") and lines[1].endswith("无法读取 1") and len(lines) == 2
     assert reviewed(out) == [f"{i}.txt" for i in (1, 2, 3, 4, 6, 7, 8, 9)]
 
@@ -204,8 +220,19 @@ def test_workers_die_with_the_command_even_when_it_is_killed(tmp_path, reaper):
 
 # ---- SIGINT and SIGTERM ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("signum, fmt", [pytest.param(s, f, id=f"{s.name}-{f}") for s, f in [
-    (signal.SIGTERM, "json"), (signal.SIGINT, "json"), (signal.SIGTERM, "markdown"), (signal.SIGINT, "text")]])
+
+@pytest.mark.parametrize(
+    "signum, fmt",
+    [
+        pytest.param(s, f, id=f"{s.name}-{f}")
+        for s, f in [
+            (signal.SIGTERM, "json"),
+            (signal.SIGINT, "json"),
+            (signal.SIGTERM, "markdown"),
+            (signal.SIGINT, "text"),
+        ]
+    ],
+)
 def test_a_signal_stops_the_workers_and_prints_what_is_finished(tmp_path, reaper, signum, fmt):
     quick_reports(tmp_path, ["1.txt", "2.txt", "3.txt", "4.txt"])
     slow_report(tmp_path / "5-slow.txt")
@@ -220,8 +247,10 @@ def test_a_signal_stops_the_workers_and_prints_what_is_finished(tmp_path, reaper
     code, out, err = run.finish()
     assert time.monotonic() - start < 5
     assert code == 128 + signum
-    assert err.splitlines() == [f"nianbao: 已中断（{signum.name}）：已完成的审阅已输出，其余 2 份未审阅",
-                                "共 6 份：通过 0，有警告 2，不通过 2，无法读取 0，未审阅（已中断）2"]
+    assert err.splitlines() == [
+        f"nianbao: 已中断（{signum.name}）：已完成的审阅已输出，其余 2 份未审阅",
+        "共 6 份：通过 0，有警告 2，不通过 2，无法读取 0，未审阅（已中断）2",
+    ]
     if fmt == "json":
         assert reviewed(out) == ["1.txt", "2.txt", "3.txt", "4.txt"]
     elif fmt == "markdown":
@@ -243,8 +272,10 @@ def test_control_characters_in_file_names_are_spelled_out(tmp_path):
         assert code == 2
         lines = err.splitlines()
         assert len(lines) == 2 and lines[1] == "共 2 份：通过 0，有警告 1，不通过 0，无法读取 1"
-        assert lines[0] == (f"nianbao: {tmp_path}/a\\n共 9 份：通过 9，有警告 0，不通过 0，无法读取 0"
-                            "\\x1b[2J\\x1b]0;title\\x07\\u202egpj.\\x85\\x9b-empty.txt: 文件为空")
+        assert lines[0] == (
+            f"nianbao: {tmp_path}/a\\n共 9 份：通过 9，有警告 0，不通过 0，无法读取 0"
+            "\\x1b[2J\\x1b]0;title\\x07\\u202egpj.\\x85\\x9b-empty.txt: 文件为空"
+        )
         if fmt == "json":  # data, not a terminal: the name as it is, escaped by JSON
             assert json.loads(out)[1]["source"]["path"] == str(tmp_path / f"{HOSTILE}.txt")
         else:

@@ -26,13 +26,20 @@ pytestmark = pytest.mark.timeout(90)
 
 def start(*args) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
-    return subprocess.Popen([sys.executable, "-m", "nianbao", "review", *map(str, args), "--no-llm"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "review", *map(str, args), "--no-llm"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_the_first_review_is_written_while_the_last_is_read_and_ctrl_c_keeps_it(tmp_path, reaper):  # noqa: F811
     quick_reports(tmp_path, ["1.txt", "2.txt", "3.txt"])
-    slow_report(tmp_path / "4-slow.txt")  # ~20 s to read and check: the batch is under way long after the others
+    slow_report(
+        tmp_path / "4-slow.txt"
+    )  # ~20 s to read and check: the batch is under way long after the others
     proc = start(tmp_path, "-f", "jsonl")
     first = json.loads(proc.stdout.readline())
     assert first["source"]["path"].endswith("1.txt")
@@ -69,14 +76,19 @@ def slow_under_way(proc: subprocess.Popen) -> bool:
 
 # ---- the summary ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
     folder = tmp_path_factory.mktemp("summary")
     paths = [str(seed(f"00{i}")) for i in range(5)]
     (folder / "empty.txt").write_bytes(b"")
     (folder / "2024.txt").write_text(build_report(), encoding="utf-8")
-    return review_paths([*paths, str(folder / "empty.txt"), str(folder / "2024.txt")], Config(), jobs=2,
-                        narrative=heuristic_review)
+    return review_paths(
+        [*paths, str(folder / "empty.txt"), str(folder / "2024.txt")],
+        Config(),
+        jobs=2,
+        narrative=heuristic_review,
+    )
 
 
 def summary_of(outcomes, sort="input", min_severity="info") -> Summary:
@@ -94,7 +106,8 @@ def test_the_summary_rows_and_totals(outcomes):
     assert rows[5].verdict == "unreadable" and rows[5].reason == "文件为空" and rows[5].counts == {}
     fail = next(r for r in rows if r.verdict == "fail")
     assert fail.first_errors and fail.first_errors[0].rule == next(
-        f.rule for f in outcomes[fail.index - 1].review.findings if f.severity == "error")
+        f.rule for f in outcomes[fail.index - 1].review.findings if f.severity == "error"
+    )
     assert (totals.reports, totals.unreadable, totals.passed + totals.warned + totals.failed) == (7, 1, 6)
     assert totals.findings["error"] == sum(o.review.counts["error"] for o in outcomes if o.review)
 

@@ -19,7 +19,11 @@ LIMITS = Limits(max_bytes=1024 * 1024, timeout=5)
 def site():
     routes = {
         "/report.txt": (200, {"Content-Type": "text/plain; charset=utf-8"}, "报告".encode()),
-        "/named": (200, {"Content-Disposition": "attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.docx"}, b"x"),
+        "/named": (
+            200,
+            {"Content-Disposition": "attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.docx"},
+            b"x",
+        ),
         "/to-report": (302, {"Location": "/report.txt"}, b""),
         "/to-metadata": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
         "/to-ftp": (302, {"Location": "ftp://127.0.0.1/a.pdf"}, b""),
@@ -32,24 +36,38 @@ def site():
         yield base
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://localhost:9/", "http://10.0.0.1/",
-                                 "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/",
-                                 "http://224.0.0.1/", "http://0.0.0.0/", "http://100.64.0.1/",
-                                 "http://[::ffff:127.0.0.1]:9/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/",
+        "http://localhost:9/",
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:9/",
+        "http://224.0.0.1/",
+        "http://0.0.0.0/",
+        "http://100.64.0.1/",
+        "http://[::ffff:127.0.0.1]:9/",
+    ],
+)
 def test_private_loopback_link_local_multicast_and_reserved_addresses_are_refused(url):
     with pytest.raises(FetchError, match="拒绝访问内网或保留地址"):
         fetch_url(url, LIMITS)
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("http://[64:ff9b::7f00:1]:9/", "127.0.0.1"),  # NAT64 (RFC 6052)
-    ("http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "169.254.169.254"),
-    ("http://[64:ff9b:1::a00:1]/", "10.0.0.1"),  # local-use NAT64 (RFC 8215)
-    ("http://[2002:7f00:1::]:9/", "127.0.0.1"),  # 6to4
-    ("http://[2002:c0a8:101::1]/", "192.168.1.1"),
-    ("http://[2001:0:808:808::3f57:fefe]/", "2001:0:808:808::3f57:fefe"),  # Teredo (client 192.168.1.1)
-    ("http://[::127.0.0.1]:9/", "127.0.0.1"),  # IPv4-compatible
-    ("http://[::a9fe:a9fe]/", "169.254.169.254")])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("http://[64:ff9b::7f00:1]:9/", "127.0.0.1"),  # NAT64 (RFC 6052)
+        ("http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "169.254.169.254"),
+        ("http://[64:ff9b:1::a00:1]/", "10.0.0.1"),  # local-use NAT64 (RFC 8215)
+        ("http://[2002:7f00:1::]:9/", "127.0.0.1"),  # 6to4
+        ("http://[2002:c0a8:101::1]/", "192.168.1.1"),
+        ("http://[2001:0:808:808::3f57:fefe]/", "2001:0:808:808::3f57:fefe"),  # Teredo (client 192.168.1.1)
+        ("http://[::127.0.0.1]:9/", "127.0.0.1"),  # IPv4-compatible
+        ("http://[::a9fe:a9fe]/", "169.254.169.254"),
+    ],
+)
 def test_ipv6_addresses_carrying_a_private_ipv4_are_refused(url, shown):
     with pytest.raises(FetchError, match=f"拒绝访问内网或保留地址 .*（{re.escape(shown)}）"):
         fetch_url(url, LIMITS)
@@ -57,10 +75,15 @@ def test_ipv6_addresses_carrying_a_private_ipv4_are_refused(url, shown):
         fetch_url(url, LIMITS, allow=("8.8.8.0/24",))  # allow-listing something else changes nothing
 
 
-@pytest.mark.parametrize("url, reason", [("file:///etc/passwd", "只支持 http 和 https"),
-                                         ("gopher://127.0.0.1/", "只支持 http 和 https"),
-                                         ("http://user:pw@127.0.0.1/", "用户名或密码"),
-                                         ("http:///nohost", "缺少主机名")])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("file:///etc/passwd", "只支持 http 和 https"),
+        ("gopher://127.0.0.1/", "只支持 http 和 https"),
+        ("http://user:pw@127.0.0.1/", "用户名或密码"),
+        ("http:///nohost", "缺少主机名"),
+    ],
+)
 def test_bad_urls_are_refused_with_a_reason(url, reason):
     with pytest.raises(FetchError, match=reason):
         fetch_url(url, LIMITS)
@@ -77,7 +100,7 @@ def test_allow_listed_address_or_host_is_fetched(site):
 def test_every_redirect_is_checked_again(site):
     allow = ("127.0.0.1",)
     assert fetch_url(f"{site}/to-report", LIMITS, allow).url.endswith("/report.txt")
-    with pytest.raises(FetchError, match="169.254.169.254"):
+    with pytest.raises(FetchError, match=r"169\.254\.169\.254"):
         fetch_url(f"{site}/to-metadata", LIMITS, allow)
     with pytest.raises(FetchError, match="只支持 http 和 https"):
         fetch_url(f"{site}/to-ftp", LIMITS, allow)

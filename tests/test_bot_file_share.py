@@ -24,9 +24,18 @@ def test_share_is_downloaded_with_the_token_reviewed_and_answered_in_the_thread(
     assert slack.send_event(harness.url, slack.file_share_event(f)) == (200, "")
     [row] = harness.wait_idle()
 
-    assert slack.methods() == ["auth.test", "files.info", "reactions.add", "download", "chat.postMessage",
-                               "files.getUploadURLExternal", "upload", "files.completeUploadExternal",
-                               "reactions.remove", "reactions.add"]
+    assert slack.methods() == [
+        "auth.test",
+        "files.info",
+        "reactions.add",
+        "download",
+        "chat.postMessage",
+        "files.getUploadURLExternal",
+        "upload",
+        "files.completeUploadExternal",
+        "reactions.remove",
+        "reactions.add",
+    ]
     [download] = slack.calls_to("download")
     assert download.headers["authorization"] == f"Bearer {slack.bot_token}"
     added = [c.params["name"] for c in slack.calls_to("reactions.add")]
@@ -101,7 +110,11 @@ def test_an_html_login_page_instead_of_the_file_is_reported_not_reviewed(harness
     [row] = harness.wait_idle()
     assert row.status == "failed" and "登录页" in row.error and row.review_json is None
     [post] = slack.calls_to("chat.postMessage")
-    assert post.params["thread_ts"] == f.ts and "登录页" in post.params["text"] and "files:read" in post.params["text"]
+    assert (
+        post.params["thread_ts"] == f.ts
+        and "登录页" in post.params["text"]
+        and "files:read" in post.params["text"]
+    )
     assert [c.params["name"] for c in slack.calls_to("reactions.add")] == ["eyes", "no_entry_sign"]
 
 
@@ -122,7 +135,10 @@ def test_an_unreadable_file_gets_its_reason_in_the_thread(harness):
     [row] = harness.wait_idle()
     assert row.status == "failed"
     [post] = slack.calls_to("chat.postMessage")
-    assert post.params["text"].startswith("🚫 无法审阅「notice.txt」：") and "Traceback" not in post.params["text"]
+    assert (
+        post.params["text"].startswith("🚫 无法审阅「notice.txt」：")
+        and "Traceback" not in post.params["text"]
+    )
 
 
 def test_fifty_shares_at_once_are_each_answered_exactly_once(tmp_path, monkeypatch):

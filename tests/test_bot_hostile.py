@@ -15,9 +15,21 @@ import urllib.request
 from urllib.parse import parse_qs
 
 import pytest
-from bot_harness import (clear_slack_env, idle_connections, is_closed, listening_address, running_bot, seed_docx,
-                         seed_txt, send_unsigned_body, serve_process, serving, settings_for, signed_events,
-                         soak_events)
+from bot_harness import (
+    clear_slack_env,
+    idle_connections,
+    is_closed,
+    listening_address,
+    running_bot,
+    seed_docx,
+    seed_txt,
+    send_unsigned_body,
+    serve_process,
+    serving,
+    settings_for,
+    signed_events,
+    soak_events,
+)
 from fake_openai import FakeOpenAI, Reply
 from fake_slack import FakeSlack
 
@@ -47,6 +59,7 @@ def share(h, name: str, data: bytes):
 
 
 # -- HTTP mode --------------------------------------------------------------------------------------
+
 
 def test_unsigned_large_bodies_are_refused_before_they_are_read(served):
     """Was: the body was read into memory before the signature was checked (1 GiB sent → 1.18 GB RSS)."""
@@ -90,14 +103,31 @@ def test_slow_and_silent_connections_are_closed(tmp_path, monkeypatch):
 BAD_REQUESTS = {  # name: (content type, body, headers ({now}: the time sent); None: correctly signed, status)
     "signed body that is not JSON": ("application/json", "not json{", None, 400),
     "signed JSON that is not an object": ("application/json", "[1, 2]", None, 400),
-    "signed body that is not UTF-8": ("application/json", b"{\"a\": \"\xff\"}", None, 400),
-    "signed form whose payload is not JSON": ("application/x-www-form-urlencoded", "payload=%7Bnope", None, 400),
-    "timestamp that is not a number": ("application/json", "{}", {"X-Slack-Request-Timestamp": "abc",
-                                                                  "X-Slack-Signature": "v0=00"}, 401),
-    "timestamp of 5000 digits": ("application/json", "{}", {"X-Slack-Request-Timestamp": "9" * 5000,
-                                                           "X-Slack-Signature": "v0=00"}, 401),
-    "signature that is not ASCII": ("application/json", "{}", {"X-Slack-Request-Timestamp": "{now}",
-                                                              "X-Slack-Signature": "v0=é"}, 401),
+    "signed body that is not UTF-8": ("application/json", b'{"a": "\xff"}', None, 400),
+    "signed form whose payload is not JSON": (
+        "application/x-www-form-urlencoded",
+        "payload=%7Bnope",
+        None,
+        400,
+    ),
+    "timestamp that is not a number": (
+        "application/json",
+        "{}",
+        {"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"},
+        401,
+    ),
+    "timestamp of 5000 digits": (
+        "application/json",
+        "{}",
+        {"X-Slack-Request-Timestamp": "9" * 5000, "X-Slack-Signature": "v0=00"},
+        401,
+    ),
+    "signature that is not ASCII": (
+        "application/json",
+        "{}",
+        {"X-Slack-Request-Timestamp": "{now}", "X-Slack-Signature": "v0=é"},
+        401,
+    ),
     "signed, wrong content type": ("text/plain", "text=help", None, 415),
     "no signature": ("application/json", "{}", {}, 401),
 }
@@ -132,7 +162,9 @@ def test_refused_requests_never_log_a_body_or_response_url(tmp_path, monkeypatch
     with running_bot(tmp_path, monkeypatch) as h:
         body = h.slack.command_body("last")
         replayed = h.slack.sign(body, timestamp=int(time.time()) - 600)
-        assert h.slack.send(h.url, body, "application/x-www-form-urlencoded", replayed, signed=False)[0] == 401
+        assert (
+            h.slack.send(h.url, body, "application/x-www-form-urlencoded", replayed, signed=False)[0] == 401
+        )
         assert h.slack.send(h.url, body, "application/x-www-form-urlencoded", signed=False)[0] == 401
     [response_url] = parse_qs(body)["response_url"]
     assert response_url not in caplog.text and "trigger." not in caplog.text
@@ -157,6 +189,7 @@ def test_http_mode_listens_on_localhost_unless_told(served, tmp_path):
 
 # -- the store, Slack texts, secrets ----------------------------------------------------------------
 
+
 def test_a_nul_byte_in_a_report_saves_on_every_store(tmp_path, monkeypatch, db_url):
     """Was: a NUL after the first 4 KB (past the binary sniff) made save_review raise DataError on
     PostgreSQL; the user was told to retry, and a retry could never work. A file name longer than its
@@ -176,9 +209,13 @@ def test_a_nul_byte_in_a_report_saves_on_every_store(tmp_path, monkeypatch, db_u
 
 def hostile_signature_report() -> bytes:
     """The seed, signed by 「<!channel><@U999>人民政府」 under a title naming no issuer: the issuer shown."""
-    report = seed_txt().decode().replace("临淄区金岭回族镇2022年政府信息公开\n\n工作年度报告", "2022年政府信息公开工作年度报告", 1)
+    report = (
+        seed_txt()
+        .decode()
+        .replace("临淄区金岭回族镇2022年政府信息公开\n\n工作年度报告", "2022年政府信息公开工作年度报告", 1)
+    )
     at = report.rindex("金岭回族镇人民政府")
-    return (report[:at] + "<!channel> <@U999>人民政府" + report[at + len("金岭回族镇人民政府"):]).encode()
+    return (report[:at] + "<!channel> <@U999>人民政府" + report[at + len("金岭回族镇人民政府") :]).encode()
 
 
 def test_mentions_in_a_report_never_reach_slack_unescaped(tmp_path, monkeypatch):
@@ -204,9 +241,12 @@ def test_secrets_echoed_by_the_llm_are_masked_in_messages_uploads_logs_and_the_s
         with FakeOpenAI(default=echo) as llm:
             monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
             monkeypatch.setenv("OPENAI_API_KEY", key)
+            monkeypatch.setenv("NIANBAO_MODEL", "fake-model")  # a custom endpoint names its model
             monkeypatch.setenv("NIANBAO_LLM_BACKOFF", "0.01")
             clear_slack_env(monkeypatch)
-            settings = settings_for(slack, tmp_path / "bot.sqlite", openai_api_key=key, app_token=slack.app_token)
+            settings = settings_for(
+                slack, tmp_path / "bot.sqlite", openai_api_key=key, app_token=slack.app_token
+            )
             handler.setFormatter(RedactingFormatter("%(message)s", settings.secrets))  # as setup_logging does
             logging.getLogger().addHandler(handler)
             try:
@@ -224,17 +264,31 @@ def test_secrets_echoed_by_the_llm_are_masked_in_messages_uploads_logs_and_the_s
 
 
 def test_every_configured_secret_is_masked_and_short_ones_leave_words_alone():
-    settings = Settings(bot_token="xoxb-1-2-3", app_token="xapp-1-2", signing_secret="signing-secret-1",
-                        openai_api_key="deepseek-key-1", database_url="postgresql+psycopg://u:p%40ss-word-1@db/x")
-    assert set(settings.secrets) == {"xoxb-1-2-3", "xapp-1-2", "signing-secret-1", "deepseek-key-1",
-                                     "p@ss-word-1", "p%40ss-word-1"}
+    settings = Settings(
+        bot_token="xoxb-1-2-3",
+        app_token="xapp-1-2",
+        signing_secret="signing-secret-1",
+        openai_api_key="deepseek-key-1",
+        database_url="postgresql+psycopg://u:p%40ss-word-1@db/x",
+    )
+    assert set(settings.secrets) == {
+        "xoxb-1-2-3",
+        "xapp-1-2",
+        "signing-secret-1",
+        "deepseek-key-1",
+        "p@ss-word-1",
+        "p%40ss-word-1",
+    }
     assert "deepseek-key-1" not in repr(settings)
-    assert redact("URL postgresql://u:p%40ss-word-1@db，密钥deepseek-key-1。", settings.secrets) == \
-        "URL postgresql://u:[redacted]@db，密钥[redacted]。"
+    assert (
+        redact("URL postgresql://u:p%40ss-word-1@db，密钥deepseek-key-1。", settings.secrets)
+        == "URL postgresql://u:[redacted]@db，密钥[redacted]。"
+    )
     assert redact("nianbao.review/1", ["nianbao"]) == "nianbao.review/1"  # .ci/run's database password
 
 
 # -- soak ---------------------------------------------------------------------------------------------
+
 
 def test_http_soak_keeps_memory_flat(served):
     """Unsigned large bodies, many idle connections and 300 signed events in 10 s against the real

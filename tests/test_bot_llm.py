@@ -12,16 +12,37 @@ from bot.app import CONFIGURED
 from bot.store import LLMCallRow, LLMExchangeRow
 from nianbao.models import LLMCall, Narrative
 
-EXCHANGE = {"messages": [{"role": "system", "content": "审阅…"}, {"role": "user", "content": "6: 2024年，…"}],
-            "answer": '{"summary": "第一部分覆盖全面；第五部分较空泛。"}', "model": "fake-model-0731",
-            "tokens_in": 1200, "tokens_cached": 1000, "tokens_out": 300, "latency_ms": 850}
+EXCHANGE = {
+    "messages": [{"role": "system", "content": "审阅…"}, {"role": "user", "content": "6: 2024年，…"}],
+    "answer": '{"summary": "第一部分覆盖全面；第五部分较空泛。"}',
+    "model": "fake-model-0731",
+    "tokens_in": 1200,
+    "tokens_cached": 1000,
+    "tokens_out": 300,
+    "latency_ms": 850,
+}
 
 
 def narrative_ok(ex, config):
-    call = LLMCall(model="fake-model", prompt="narrative_review@3f2a9c1e", tokens_in=1200, tokens_out=300,
-                   latency_ms=850, attempts=1, exchanges=[EXCHANGE])
-    return Narrative(method="llm", model="fake-model", prompt=call.prompt, summary="第一部分覆盖全面；第五部分较空泛。",
-                     calls=[call], tokens_in=1200, tokens_out=300, latency_ms=850), []
+    call = LLMCall(
+        model="fake-model",
+        prompt="narrative_review@3f2a9c1e",
+        tokens_in=1200,
+        tokens_out=300,
+        latency_ms=850,
+        attempts=1,
+        exchanges=[EXCHANGE],
+    )
+    return Narrative(
+        method="llm",
+        model="fake-model",
+        prompt=call.prompt,
+        summary="第一部分覆盖全面；第五部分较空泛。",
+        calls=[call],
+        tokens_in=1200,
+        tokens_out=300,
+        latency_ms=850,
+    ), []
 
 
 def narrative_down(ex, config):
@@ -44,11 +65,28 @@ def test_narrative_summary_is_shown_and_llm_calls_are_stored(tmp_path, monkeypat
             [exchange] = s.query(LLMExchangeRow).all()
     assert "*摘要*\\n第一部分覆盖全面；第五部分较空泛。" in blocks
     # the audit log: what was sent and the raw answer, with the review
-    assert (exchange.review_id, exchange.call_id, exchange.model, exchange.answer, exchange.messages) == \
-        (row.id, call.id, "fake-model-0731", EXCHANGE["answer"], EXCHANGE["messages"])
-    assert (exchange.tokens_in, exchange.tokens_cached, exchange.tokens_out, exchange.latency_ms) == (1200, 1000, 300, 850)
-    assert (call.review_id, call.model, call.prompt, call.tokens_in, call.tokens_out, call.latency_ms, call.ok) == \
-        (row.id, "fake-model", "narrative_review@3f2a9c1e", 1200, 300, 850, True)
+    assert (exchange.review_id, exchange.call_id, exchange.model, exchange.answer, exchange.messages) == (
+        row.id,
+        call.id,
+        "fake-model-0731",
+        EXCHANGE["answer"],
+        EXCHANGE["messages"],
+    )
+    assert (exchange.tokens_in, exchange.tokens_cached, exchange.tokens_out, exchange.latency_ms) == (
+        1200,
+        1000,
+        300,
+        850,
+    )
+    assert (
+        call.review_id,
+        call.model,
+        call.prompt,
+        call.tokens_in,
+        call.tokens_out,
+        call.latency_ms,
+        call.ok,
+    ) == (row.id, "fake-model", "narrative_review@3f2a9c1e", 1200, 300, 850, True)
 
 
 def test_an_llm_outage_still_posts_the_deterministic_findings(tmp_path, monkeypatch):

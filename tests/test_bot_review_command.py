@@ -30,8 +30,12 @@ def test_help_is_the_usage(harness, text):
 def test_ack_is_immediate(harness):
     harness.slack.send_command(harness.url, "help")  # warm-up
     start = time.perf_counter()
-    status, _ = harness.slack.send_command(harness.url, "http://127.0.0.1:9/report.html")  # refused later: loopback
-    assert status == 200 and time.perf_counter() - start < 2  # Slack allows 3 s; bench/bench_bot.py measures ~ms
+    status, _ = harness.slack.send_command(
+        harness.url, "http://127.0.0.1:9/report.html"
+    )  # refused later: loopback
+    assert (
+        status == 200 and time.perf_counter() - start < 2
+    )  # Slack allows 3 s; bench/bench_bot.py measures ~ms
 
 
 def test_the_ack_comes_after_the_request_is_recorded(harness):
@@ -59,8 +63,13 @@ def test_rules_lists_every_rule(harness):
     assert all(f"`{rule_id}`" in body for rule_id in REGISTRY)
 
 
-@pytest.mark.parametrize("text, reason", [("please review", "无法识别「please review」"),
-                                          ("ftp://example.com/a.pdf", "只支持 http 和 https 链接")])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("please review", "无法识别「please review」"),
+        ("ftp://example.com/a.pdf", "只支持 http 和 https 链接"),
+    ],
+)
 def test_unusable_arguments_get_the_reason_and_the_usage(harness, text, reason):
     status, body = harness.slack.send_command(harness.url, text)
     assert status == 200 and body.startswith(reason) and "用法：" in body

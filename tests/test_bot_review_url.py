@@ -13,10 +13,15 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @pytest.fixture(scope="module")
 def site():
-    routes = {"/files/2022年报.docx": (200, {"Content-Type": DOCX}, seed_docx()),
-              "/page.html": (200, {"Content-Type": "text/html; charset=utf-8"},
-                             (GENERATED / "001.html").read_bytes()),
-              "/go": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b"")}
+    routes = {
+        "/files/2022年报.docx": (200, {"Content-Type": DOCX}, seed_docx()),
+        "/page.html": (
+            200,
+            {"Content-Type": "text/html; charset=utf-8"},
+            (GENERATED / "001.html").read_bytes(),
+        ),
+        "/go": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
+    }
     with web_server(routes) as base:
         yield base
 
@@ -27,7 +32,13 @@ def test_allow_listed_url_is_reviewed_in_the_channel(tmp_path, monkeypatch, site
         status, ack = h.slack.send_command(h.url, f"<{url}>", user="U222")
         assert status == 200 and url in ack
         [row] = h.wait_idle()
-        assert (row.status, row.kind, row.source_url, row.verdict, row.user_id) == ("done", "url", url, "fail", "U222")
+        assert (row.status, row.kind, row.source_url, row.verdict, row.user_id) == (
+            "done",
+            "url",
+            url,
+            "fail",
+            "U222",
+        )
         [post] = h.slack.calls_to("chat.postMessage")
         assert "thread_ts" not in post.params  # a new message in the channel, not a thread reply
         assert "<@U222> 请求审阅" in json.dumps(post.params["blocks"], ensure_ascii=False)

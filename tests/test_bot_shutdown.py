@@ -46,6 +46,7 @@ def free_port() -> int:
 
 def terminate_when(ready) -> threading.Thread:
     """SIGTERM this process once ``ready()`` holds; the handler runs in the main thread, inside run()."""
+
     def wait_then_kill() -> None:
         end = time.monotonic() + 15
         while not ready() and time.monotonic() < end:
@@ -75,8 +76,14 @@ def test_sigterm_closes_the_http_server_and_stops_the_digest_thread(tmp_path, mo
     port = free_port()
     with FakeSlack() as slack:
         settings = settings_for(slack, db, port=port)
-        digests = partial(start_digests, Schedule.parse("MON 09:00"), settings, Config(), None,
-                          clock=lambda: NOW + timedelta(days=1))
+        digests = partial(
+            start_digests,
+            Schedule.parse("MON 09:00"),
+            settings,
+            Config(),
+            None,
+            clock=lambda: NOW + timedelta(days=1),
+        )
         # the digest thread has used its store (two catch-up digests posted) and the server is up
         terminate_when(lambda: len(slack.calls_to("files.completeUploadExternal")) == 2 and accepts(port))
         with pytest.raises(SystemExit) as stopped:
@@ -104,8 +111,9 @@ def test_sigterm_closes_the_socket_mode_connection(tmp_path, monkeypatch):
     with FakeSlack() as slack, serve(session, "127.0.0.1", 0) as server:
         slack.socket_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link"
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        settings = settings_for(slack, tmp_path / "bot.sqlite", http=False, signing_secret="",
-                                app_token=slack.app_token)
+        settings = settings_for(
+            slack, tmp_path / "bot.sqlite", http=False, signing_secret="", app_token=slack.app_token
+        )
         terminate_when(connected.is_set)
         with pytest.raises(SystemExit):
             run(settings, Config())

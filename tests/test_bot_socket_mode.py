@@ -36,8 +36,9 @@ def socket_slack(tmp_path, monkeypatch):
     with FakeSlack() as slack, serve(session, "127.0.0.1", 0) as server:
         slack.socket_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link"
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        settings = settings_for(slack, tmp_path / "bot.sqlite", http=False, signing_secret="",
-                                app_token=slack.app_token)
+        settings = settings_for(
+            slack, tmp_path / "bot.sqlite", http=False, signing_secret="", app_token=slack.app_token
+        )
         bot = create_app(settings, narrative=None)
         bot.start()
         handler = SocketModeHandler(bot.app, settings.app_token)
@@ -53,16 +54,39 @@ def socket_slack(tmp_path, monkeypatch):
 
 def test_slash_command_and_file_share_over_socket_mode(socket_slack):
     slack, outgoing, acks = socket_slack
-    outgoing.put({"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
-                  "payload": {"command": "/review", "text": "help", "channel_id": "C111", "user_id": "U111",
-                              "team_id": "T111", "trigger_id": "t.1", "response_url": f"{slack.base}/commands/1"}})
+    outgoing.put(
+        {
+            "envelope_id": "env-1",
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "payload": {
+                "command": "/review",
+                "text": "help",
+                "channel_id": "C111",
+                "user_id": "U111",
+                "team_id": "T111",
+                "trigger_id": "t.1",
+                "response_url": f"{slack.base}/commands/1",
+            },
+        }
+    )
     ack = acks.get(timeout=10)
     assert ack["envelope_id"] == "env-1" and ack["payload"]["text"].startswith("用法：")
 
     f = slack.share_file("report.txt", seed_txt())
-    outgoing.put({"envelope_id": "env-2", "type": "events_api", "accepts_response_payload": False,
-                  "payload": {"type": "event_callback", "team_id": "T111", "event_id": "Ev1",
-                              "event": slack.file_share_event(f)}})
+    outgoing.put(
+        {
+            "envelope_id": "env-2",
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "payload": {
+                "type": "event_callback",
+                "team_id": "T111",
+                "event_id": "Ev1",
+                "event": slack.file_share_event(f),
+            },
+        }
+    )
     assert acks.get(timeout=10)["envelope_id"] == "env-2"
     [post] = slack.wait_for("chat.postMessage")
     assert post.params["thread_ts"] == f.ts

@@ -38,11 +38,20 @@ def test_history_survives_a_restart_and_a_re_review_shows_what_changed(tmp_path,
             [row] = s.scalars(select(ReviewRow))
             rules = sorted(s.scalars(select(FindingRow.rule).where(FindingRow.review_id == row.id)))
         store.close()
-        assert (row.status, row.channel, row.thread_ts, row.user_id, row.issuer, row.year) == \
-            ("done", "C111", first.ts, "U111", "临淄区金岭回族镇", 2022)
+        assert (row.status, row.channel, row.thread_ts, row.user_id, row.issuer, row.year) == (
+            "done",
+            "C111",
+            first.ts,
+            "U111",
+            "临淄区金岭回族镇",
+            2022,
+        )
         assert (row.verdict, row.n_error, row.n_warning, row.n_info) == ("fail", 1, 2, 2)
         assert row.created_at and row.reply_ts and len(row.sha256) == 64 and row.format == "txt"
-        assert rules == sorted(f["rule"] for f in row.review_json["findings"]) and "personal-info-exposed" in rules
+        assert (
+            rules == sorted(f["rule"] for f in row.review_json["findings"])
+            and "personal-info-exposed" in rules
+        )
 
         second = slack.share_file("金岭2022-修改.txt", fixed_version())
         again = slack.share_file("金岭2022-再发.txt", fixed_version())
@@ -56,7 +65,11 @@ def test_history_survives_a_restart_and_a_re_review_shows_what_changed(tmp_path,
     assert rows[2].previous_id == rows[1].id and (rows[2].n_fixed, rows[2].n_new) == (0, 0)
     posts = slack.calls_to("chat.postMessage")
     changes = posts[1].params["blocks"][2]["text"]["text"]  # right after the headline
-    assert "与上次审阅" in changes and "已修正 1 · 新增 0 · 仍存在 4" in changes and "~🔴 公开了个人手机号码" in changes
+    assert (
+        "与上次审阅" in changes
+        and "已修正 1 · 新增 0 · 仍存在 4" in changes
+        and "~🔴 公开了个人手机号码" in changes
+    )
     assert "文件内容与上次审阅的完全相同" in posts[2].params["blocks"][2]["text"]["text"]
 
 
@@ -68,8 +81,16 @@ def test_crashed_reviews_are_resumed_or_marked_failed_and_nothing_is_posted_twic
         store = Store(f"sqlite:///{db}")
 
         def crashed(f, status, attempts, **fields):
-            review_id = store.create(f"file:C111:{f.id}", kind="file", channel="C111", user_id="U111", file_id=f.id,
-                                     file_name=f.name, message_ts=f.ts, thread_ts=f.ts)
+            review_id = store.create(
+                f"file:C111:{f.id}",
+                kind="file",
+                channel="C111",
+                user_id="U111",
+                file_id=f.id,
+                file_name=f.name,
+                message_ts=f.ts,
+                thread_ts=f.ts,
+            )
             store.update(review_id, status=status, attempts=attempts, **fields)
             return review_id
 
@@ -89,9 +110,14 @@ def test_crashed_reviews_are_resumed_or_marked_failed_and_nothing_is_posted_twic
     assert set(posts) == {running.ts, queued.ts, twice.ts}  # nothing posted again for the fourth
     assert "服务重启后继续完成" in json.dumps(posts[running.ts]["blocks"], ensure_ascii=False)
     assert posts[twice.ts]["text"] == f"🚫 无法审阅「c.txt」：{INTERRUPTED}"
-    assert {c.params["thread_ts"] for c in slack.calls_to("files.completeUploadExternal")} == \
-        {running.ts, queued.ts, posted.ts}
-    assert slack.calls_to("download") and len(slack.calls_to("download")) == 2  # the fourth was already reviewed
+    assert {c.params["thread_ts"] for c in slack.calls_to("files.completeUploadExternal")} == {
+        running.ts,
+        queued.ts,
+        posted.ts,
+    }
+    assert (
+        slack.calls_to("download") and len(slack.calls_to("download")) == 2
+    )  # the fourth was already reviewed
 
 
 def test_old_event_ids_are_forgotten_at_start(tmp_path):
@@ -106,9 +132,14 @@ def test_a_re_review_compares_only_with_reviews_in_the_same_channel(tmp_path, mo
     """Channel A may be private: a re-review in channel B must not show A's findings."""
     with running_bot(tmp_path, monkeypatch) as h:
         slack = h.slack
-        for n, (name, data, channel) in enumerate((("金岭2022.txt", seed_txt("001"), "C111"),
-                                                   ("金岭2022-修改.txt", fixed_version(), "C222"),
-                                                   ("金岭2022-再发.txt", fixed_version(), "C222")), 1):
+        for n, (name, data, channel) in enumerate(
+            (
+                ("金岭2022.txt", seed_txt("001"), "C111"),
+                ("金岭2022-修改.txt", fixed_version(), "C222"),
+                ("金岭2022-再发.txt", fixed_version(), "C222"),
+            ),
+            1,
+        ):
             slack.send_event(h.url, slack.file_share_event(slack.share_file(name, data, channel=channel)))
             rows = h.wait_idle(count=n)
     assert [r.channel for r in rows] == ["C111", "C222", "C222"]
@@ -122,12 +153,25 @@ def test_reviews_a_live_process_owns_are_left_to_it_and_a_dead_ones_are_taken_ov
     clear_slack_env(monkeypatch)
     db = tmp_path / "bot.sqlite"
     with FakeSlack() as slack:
-        live, dead = slack.share_file("live.txt", seed_txt("001")), slack.share_file("dead.txt", seed_txt("001"))
+        live, dead = (
+            slack.share_file("live.txt", seed_txt("001")),
+            slack.share_file("dead.txt", seed_txt("001")),
+        )
         store = Store(f"sqlite:///{db}")
         ids = []
         for f, owner, silent in ((live, "replica-2", timedelta(seconds=5)), (dead, "replica-3", 2 * LEASE)):
-            ids.append(store.create(f"file:C111:{f.id}", owner=owner, kind="file", channel="C111", file_id=f.id,
-                                    file_name=f.name, message_ts=f.ts, thread_ts=f.ts))
+            ids.append(
+                store.create(
+                    f"file:C111:{f.id}",
+                    owner=owner,
+                    kind="file",
+                    channel="C111",
+                    file_id=f.id,
+                    file_name=f.name,
+                    message_ts=f.ts,
+                    thread_ts=f.ts,
+                )
+            )
             store.update(ids[-1], status="running", attempts=1, heartbeat_at=datetime.now(UTC) - silent)
         store.close()
         with serving(slack, settings_for(slack, db)) as h:
@@ -169,7 +213,10 @@ def test_heartbeats_keep_a_running_review_and_silence_loses_it(tmp_path):
         lost = mute.enqueue("file:C111:F2", kind="file", channel="C111")
         assert runners[0].started.get(timeout=5) == (kept, False)
         assert runners[1].started.get(timeout=5) == (lost, False)
-        assert runners[2].started.get(timeout=10) == (lost, True)  # after the lease, by other's heartbeat thread
+        assert runners[2].started.get(timeout=10) == (
+            lost,
+            True,
+        )  # after the lease, by other's heartbeat thread
         # other's sweep took abandoned rows in id order: ``kept`` would have gone first had it been silent
         assert store.get(kept).claimed_by == alive.owner and store.get(lost).claimed_by == other.owner
     finally:

@@ -16,8 +16,10 @@ from nianbao.models import Finding, Location, verdict_of
 from nianbao.render.markdown import render as markdown
 from nianbao.review import review_bytes
 
-ENGLISH = re.compile(r"Show this message|Usage:|Options:|Arguments:|Commands:|\[OPTIONS\]|<[a-z\[\] |]+>|"
-                     r"\[default|\[required|Error:|Try '")
+ENGLISH = re.compile(
+    r"Show this message|Usage:|Options:|Arguments:|Commands:|\[OPTIONS\]|<[a-z\[\] |]+>|"
+    r"\[default|\[required|Error:|Try '"
+)
 
 
 def invoke(*args: str):
@@ -52,12 +54,15 @@ def test_review_help_names_what_it_takes():
     assert re.search(r"--jobs 整数 +并行审阅", help_text)  # columns line up although 整数 takes 4 cells
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ([], "错误：缺少参数 文件或文件夹"),
-    (["x.txt", "--bogus"], "错误：没有选项 --bogus"),
-    (["x.txt", "--jobs", "0"], "'--jobs' / '-j' 的值无效：应不小于 1"),
-    (["x.txt", "--jobs", "many"], "'--jobs' / '-j' 的值无效：应为整数"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "错误：缺少参数 文件或文件夹"),
+        (["x.txt", "--bogus"], "错误：没有选项 --bogus"),
+        (["x.txt", "--jobs", "0"], "'--jobs' / '-j' 的值无效：应不小于 1"),
+        (["x.txt", "--jobs", "many"], "'--jobs' / '-j' 的值无效：应为整数"),
+    ],
+)
 def test_usage_errors_are_chinese(args, message):
     result = invoke("review", *args)
     assert result.exit_code == 2 and message in result.stderr, result.stderr
@@ -72,9 +77,17 @@ def test_an_unknown_command_suggests_the_right_one():
 
 def test_templates_cells_and_judgements_read_as_people_say_them():
     review = review_bytes(seed("001").read_bytes(), "001.txt", Config())
-    llm = Finding(rule="narrative-table-mismatch", severity="warning", part="一", source="llm",
-                  message="叙述与表三不符", location=Location(cell="t3.results_total.natural_person"))
-    heuristic = Finding(rule="section5-weak", severity="info", part="五", source="heuristic", message="第五部分空泛")
+    llm = Finding(
+        rule="narrative-table-mismatch",
+        severity="warning",
+        part="一",
+        source="llm",
+        message="叙述与表三不符",
+        location=Location(cell="t3.results_total.natural_person"),
+    )
+    heuristic = Finding(
+        rule="section5-weak", severity="info", part="五", source="heuristic", message="第五部分空泛"
+    )
     findings = [*review.findings, heuristic, llm]
     verdict, counts = verdict_of(findings)
     review = review.model_copy(update={"findings": findings, "verdict": verdict, "counts": counts})
@@ -84,14 +97,20 @@ def test_templates_cells_and_judgements_read_as_people_say_them():
     assert "**「大模型判断」**叙述与表三不符" in page and "**「启发式判断」**第五部分空泛" in page
     data = review.to_json_dict()
     assert data["report"]["template"] == "hybrid"
-    assert data["findings"][-1]["location"] == {"line": None, "page": None, "page_line": None,
-                                                "cell": "t3.results_total.natural_person",
-                                                "cell_label": "表三「（七）总计」行「自然人」列"}
+    assert data["findings"][-1]["location"] == {
+        "line": None,
+        "page": None,
+        "page_line": None,
+        "cell": "t3.results_total.natural_person",
+        "cell_label": "表三「（七）总计」行「自然人」列",
+    }
     assert json.loads(json.dumps(data))["disabled_rules"] == []
 
 
 def test_rules_switched_off_by_the_configuration_are_named_in_the_footer():
-    review = review_bytes(seed("004").read_bytes(), "004.txt", Config(disable=["vague-time-reference", "typo"]))
+    review = review_bytes(
+        seed("004").read_bytes(), "004.txt", Config(disable=["vague-time-reference", "typo"])
+    )
     assert review.disabled_rules == ["typo", "vague-time-reference"]
     assert "_按配置停用的规则（未检查）：typo、vague-time-reference_" in markdown(review)
 
@@ -100,7 +119,9 @@ def test_rules_switched_off_by_the_configuration_are_named_in_the_footer():
 def test_help_wraps_chinese_by_columns(args):
     from rich.cells import cell_len
 
-    result = CliRunner().invoke(app, args, prog_name="nianbao", env={"NIANBAO_UNITS": None}, terminal_width=60)
+    result = CliRunner().invoke(
+        app, args, prog_name="nianbao", env={"NIANBAO_UNITS": None}, terminal_width=60
+    )
     lines = result.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= 60, result.stdout
     assert not any(line.rstrip().endswith("[x") for line in lines)  # 「[x>=0.001]」 stays whole

@@ -19,23 +19,33 @@ def claims(sentence: str) -> set[tuple[str, int]]:
 
 def mismatches(sentence: str, values: dict | None = None) -> list[str]:
     text = replace(build_report(values), ON_REQUEST, ON_REQUEST + sentence)
-    return [f.message for f in review_bytes(text.encode(), "r.txt").findings if f.rule == "narrative-table-mismatch"]
+    return [
+        f.message
+        for f in review_bytes(text.encode(), "r.txt").findings
+        if f.rule == "narrative-table-mismatch"
+    ]
 
 
-@pytest.mark.parametrize("sentence", [
-    "坚持收到申请后做到“三个第一时间”：第一时间登记受理、第一时间转办、第一时间回复。",
-    "受理申请时落实“两个确保”，确保按时答复、确保答复规范。",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "坚持收到申请后做到“三个第一时间”：第一时间登记受理、第一时间转办、第一时间回复。",
+        "受理申请时落实“两个确保”，确保按时答复、确保答复规范。",
+    ],
+)
 def test_a_fixed_phrase_is_not_a_count_of_applications(sentence):
     assert not {m for m, _ in claims(sentence)} & {"new_received", "done"}
     assert mismatches(sentence) == []
 
 
-@pytest.mark.parametrize("sentence", [
-    "在网站公开行政许可类信息40条、行政处罚类信息12条。",
-    "主动公开行政许可信息40条。",
-    "在双公示专栏公示行政许可40件。",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "在网站公开行政许可类信息40条、行政处罚类信息12条。",
+        "主动公开行政许可信息40条。",
+        "在双公示专栏公示行政许可40件。",
+    ],
+)
 def test_items_published_about_decisions_are_not_decisions(sentence):
     assert not {m for m, _ in claims(sentence)} & {"admin_licensing", "admin_penalty"}
     assert mismatches(sentence) == []
@@ -46,11 +56,14 @@ def test_applications_of_another_kind_are_not_information_requests():
     assert claims("政务服务中心共受理办件申请12000件。") == set()
 
 
-@pytest.mark.parametrize("sentence, metric, value", [
-    ("全年共收到政府信息公开申请21件。", "new_received", 21),
-    ("共受理依申请公开21件。", "new_received", 21),
-    ("全年作出行政许可决定18000件。", "admin_licensing", 18000),
-])
+@pytest.mark.parametrize(
+    "sentence, metric, value",
+    [
+        ("全年共收到政府信息公开申请21件。", "new_received", 21),
+        ("共受理依申请公开21件。", "new_received", 21),
+        ("全年作出行政许可决定18000件。", "admin_licensing", 18000),
+    ],
+)
 def test_the_metric_named_by_its_own_words_is_a_claim(sentence, metric, value):
     assert (metric, value) in claims(sentence)
 

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import HERE, seed
@@ -16,8 +15,14 @@ BAD = HERE / "fixtures" / "bad"
 
 def nianbao(*args, cwd=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
-    proc = subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nianbao", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
     return proc
 
@@ -78,12 +83,15 @@ def test_folder_is_reviewed_recursively(tmp_path):
     assert proc.returncode == 0
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("empty.txt", "文件为空"),
-    ("corrupt.docx", "损坏或不完整"),
-    ("truncated.pdf", "损坏或不完整"),
-    ("meeting_notice.txt", "不是政府信息公开工作年度报告"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("empty.txt", "文件为空"),
+        ("corrupt.docx", "损坏或不完整"),
+        ("truncated.pdf", "损坏或不完整"),
+        ("meeting_notice.txt", "不是政府信息公开工作年度报告"),
+    ],
+)
 def test_bad_input_exit_2_with_one_line(name, reason):
     proc = nianbao("review", BAD / name, "--no-llm")
     assert proc.returncode == 2
@@ -104,15 +112,24 @@ def test_bad_input_does_not_stop_the_batch():
     assert proc.returncode == 2
     batch = json.loads(proc.stdout)
     assert [d["report"]["year"] for d in reviews(batch)] == [2024]
-    assert batch[0] == {"schema": "nianbao.unreadable/1", "source": {"path": str(BAD / "corrupt.docx")},
-                        "error": batch[0]["error"]} and "损坏" in batch[0]["error"]  # in its place, with its reason
+    assert (
+        batch[0]
+        == {
+            "schema": "nianbao.unreadable/1",
+            "source": {"path": str(BAD / "corrupt.docx")},
+            "error": batch[0]["error"],
+        }
+        and "损坏" in batch[0]["error"]
+    )  # in its place, with its reason
     assert batch[-1]["unreadable"] == [{"path": str(BAD / "corrupt.docx"), "reason": batch[0]["error"]}]
     assert "corrupt.docx" in proc.stderr and "无法读取 1" in proc.stderr
 
 
 def test_jobs_gives_the_same_reviews():
     one = json.loads(nianbao("review", *[seed(f"00{s}") for s in "01234"], "-f", "json", "--no-llm").stdout)
-    two = json.loads(nianbao("review", *[seed(f"00{s}") for s in "01234"], "-f", "json", "--no-llm", "--jobs", "2").stdout)
+    two = json.loads(
+        nianbao("review", *[seed(f"00{s}") for s in "01234"], "-f", "json", "--no-llm", "--jobs", "2").stdout
+    )
     strip = lambda ds: [{k: v for k, v in d.items() if k != "timing_ms"} for d in ds]  # noqa: E731
     assert strip(one) == strip(two)
 
@@ -129,12 +146,17 @@ def test_batch_pairs_last_years_report_of_the_same_issuer(tmp_path):
 def test_rules_list_and_explain():
     listing = nianbao("rules").stdout
     assert "t3-balance-mismatch" in listing and "assessment-results-missing" in listing
-    assert listing.startswith("编号") and "严重程度" in listing and "D+L = 规则初筛，大模型补充确认" in listing
+    assert (
+        listing.startswith("编号") and "严重程度" in listing and "D+L = 规则初筛，大模型补充确认" in listing
+    )
     assert "错误" in listing and "warning" not in listing
     proc = nianbao("rules", "t3-balance-mismatch")
     assert proc.returncode == 0 and "严重程度：错误" in proc.stdout
     assert all(f"\n{name}\n" in proc.stdout for name in ("做什么", "为什么", "示例", "如何改正"))
-    assert json.loads(nianbao("rules", "t3-balance-mismatch", "--format", "json").stdout)["spec"] == "§4.1 R-T3-BAL"
+    assert (
+        json.loads(nianbao("rules", "t3-balance-mismatch", "--format", "json").stdout)["spec"]
+        == "§4.1 R-T3-BAL"
+    )
     assert nianbao("rules", "--format", "markdown").stdout.startswith("| 编号 | 严重程度 |")
     proc = nianbao("rules", "balance")
     assert proc.returncode == 2 and "t3-balance-mismatch" in proc.stderr
@@ -142,7 +164,9 @@ def test_rules_list_and_explain():
 
 def test_config_disables_and_regrades_rules(tmp_path):
     (tmp_path / "nianbao.toml").write_text(
-        'disable = ["report-date-missing"]\nseverity = { "vague-time-reference" = "warning" }\n', encoding="utf-8")
+        'disable = ["report-date-missing"]\nseverity = { "vague-time-reference" = "warning" }\n',
+        encoding="utf-8",
+    )
     data = json.loads(nianbao("review", seed("004"), "-f", "json", "--no-llm", cwd=tmp_path).stdout)
     rules = {f["rule"]: f["severity"] for f in data["findings"]}
     assert "report-date-missing" not in rules and rules["vague-time-reference"] == "warning"
@@ -159,8 +183,10 @@ def test_pyproject_tool_table_and_bad_config(tmp_path):
 
 
 def test_cli_import_does_not_pull_langchain_or_slack():
-    code = ("import sys, nianbao.cli; heavy = [m for m in ('langchain_core', 'langchain_openai', 'openai', "
-            "'slack_bolt', 'slack_sdk', 'sqlalchemy') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, nianbao.cli; heavy = [m for m in ('langchain_core', 'langchain_openai', 'openai', "
+        "'slack_bolt', 'slack_sdk', 'sqlalchemy') if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "[]"
 
@@ -183,10 +209,10 @@ def test_a_crash_in_the_narrative_costs_the_narrative_only():
 
 
 def test_a_crash_in_a_rule_costs_one_report_not_the_batch(monkeypatch):
-    from nianbao.batch import review_paths
-    from nianbao.config import Config
     from dataclasses import replace
 
+    from nianbao.batch import review_paths
+    from nianbao.config import Config
     from nianbao.rules import REGISTRY
 
     def broken(ctx):
@@ -194,7 +220,9 @@ def test_a_crash_in_a_rule_costs_one_report_not_the_batch(monkeypatch):
             raise RuntimeError("bug")
         return []
 
-    monkeypatch.setitem(REGISTRY, "vague-time-reference", replace(REGISTRY["vague-time-reference"], check=broken))
+    monkeypatch.setitem(
+        REGISTRY, "vague-time-reference", replace(REGISTRY["vague-time-reference"], check=broken)
+    )
     outcomes = review_paths([str(seed("001")), str(seed("004"))], Config())
     assert outcomes[0].status == 2 and "内部错误" in outcomes[0].error and "RuntimeError" in outcomes[0].error
     assert outcomes[1].review is not None

@@ -59,10 +59,15 @@ def wait_for(condition, seconds: float) -> bool:
 @pytest.mark.timeout(20)
 def test_a_trickling_answer_ends_at_the_request_timeout_and_its_connection_is_closed(fake):
     fake.push(TRICKLE)
-    call, took = ask_once(LLMSettings(model="fake-model", base_url=fake.base_url, api_key="test", timeout=2,
-                                      max_attempts=1))
+    call, took = ask_once(
+        LLMSettings(model="fake-model", base_url=fake.base_url, api_key="test", timeout=2, max_attempts=1)
+    )
     assert 2 <= took < 2 + SLACK
-    assert (call.ok, call.attempts, call.error) == (False, 1, f"请求超时（2 秒内未完成；{fake.base_url}，模型 fake-model）")
+    assert (call.ok, call.attempts, call.error) == (
+        False,
+        1,
+        f"请求超时（2 秒内未完成；{fake.base_url}，模型 fake-model）",
+    )
     # nothing reads on: the server's next writes fail because the client closed the connection
     assert wait_for(lambda: fake.abandoned == fake.requests, 3)
 
@@ -71,18 +76,30 @@ def test_a_trickling_answer_ends_at_the_request_timeout_and_its_connection_is_cl
 def test_the_deadline_holds_through_a_proxy_from_the_environment(fake, monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", fake.base_url.removesuffix("/v1"))  # the fake plays the proxy
     fake.push(TRICKLE)
-    call, took = ask_once(LLMSettings(model="fake-model", base_url="http://llm.invalid/v1", api_key="test",
-                                      timeout=1, max_attempts=1))
+    call, took = ask_once(
+        LLMSettings(
+            model="fake-model", base_url="http://llm.invalid/v1", api_key="test", timeout=1, max_attempts=1
+        )
+    )
     assert fake.requests[0].path == "http://llm.invalid/v1/chat/completions"  # sent through the proxy
-    assert 1 <= took < 1 + SLACK and call.error == "请求超时（1 秒内未完成；http://llm.invalid/v1，模型 fake-model）"
+    assert (
+        1 <= took < 1 + SLACK
+        and call.error == "请求超时（1 秒内未完成；http://llm.invalid/v1，模型 fake-model）"
+    )
 
 
 @pytest.mark.timeout(30)
 def test_a_trickling_endpoint_costs_a_review_its_budget_then_the_heuristic_takes_over(fake):
     """The observed case (NIANBAO_LLM_TIMEOUT=5 NIANBAO_LLM_BUDGET=20 took 5 min 12 s), scaled down."""
     fake.default = TRICKLE
-    env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "test", "NIANBAO_MODEL": "fake-model",
-           "NIANBAO_LLM_TIMEOUT": "2", "NIANBAO_LLM_BUDGET": "5", "NIANBAO_LLM_BACKOFF": "0.01"}
+    env = {
+        "OPENAI_BASE_URL": fake.base_url,
+        "OPENAI_API_KEY": "test",
+        "NIANBAO_MODEL": "fake-model",
+        "NIANBAO_LLM_TIMEOUT": "2",
+        "NIANBAO_LLM_BUDGET": "5",
+        "NIANBAO_LLM_BACKOFF": "0.01",
+    }
     start = time.monotonic()
     result = CliRunner().invoke(app, ["review", str(seed("000")), "--format", "json"], env=env)
     took = time.monotonic() - start
@@ -133,7 +150,10 @@ def dripping_site(at_once: bytes, drip: bytes) -> Iterator[str]:
 
 
 SLOW_HEADERS = (b"", b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 600)
-SLOW_CHUNKS = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", b"1" * 600)  # a chunk size without end
+SLOW_CHUNKS = (
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    b"1" * 600,
+)  # a chunk size without end
 
 
 @pytest.mark.timeout(15)
@@ -149,8 +169,10 @@ def test_a_download_dripping_a_byte_a_second_ends_at_its_deadline(at_once, drip)
 @pytest.mark.timeout(30)
 def test_review_url_of_a_dripping_server_frees_the_worker_and_tells_the_user(tmp_path, monkeypatch):
     # the site inside the bot: on a failure the site stops first, so the bot's worker can stop too
-    with running_bot(tmp_path, monkeypatch, allow_hosts=("127.0.0.1",), fetch_timeout=2) as h, \
-            dripping_site(*SLOW_HEADERS) as url:
+    with (
+        running_bot(tmp_path, monkeypatch, allow_hosts=("127.0.0.1",), fetch_timeout=2) as h,
+        dripping_site(*SLOW_HEADERS) as url,
+    ):
         start = time.monotonic()
         h.slack.send_command(h.url, url)
         [row] = h.wait_idle(timeout=10)

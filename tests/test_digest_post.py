@@ -3,7 +3,6 @@ is set, on PostgreSQL (each test in its own schema). Also the store itself on Po
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 from datetime import timedelta
@@ -20,7 +19,18 @@ import bot.digest_post
 import bot.store
 from bot.config import database_url
 from bot.digest import TZ, Week, as_utc, compute, read_rows
-from bot.digest_post import ALREADY, BUSY, FAILED, POSTED, SKIPPED, STALE, claim, post_digest, run_digests, utc_now
+from bot.digest_post import (
+    ALREADY,
+    BUSY,
+    FAILED,
+    POSTED,
+    SKIPPED,
+    STALE,
+    claim,
+    post_digest,
+    run_digests,
+    utc_now,
+)
 from bot.jobs import NOT_IN_CHANNEL
 from bot.store import DONE, DigestRun, ReviewRow, Store
 from nianbao.config import Config
@@ -66,7 +76,9 @@ def test_the_store_works_on_this_backend(store):
     store.finish(first, DONE)
     second = store.create("file:C111:F2", kind="file", channel="C111")
     assert store.previous("C111", "临淄区金岭回族镇", 2022, second).id == first
-    assert store.previous("C222", "临淄区金岭回族镇", 2022, second) is None  # another channel's findings stay there
+    assert (
+        store.previous("C222", "临淄区金岭回族镇", 2022, second) is None
+    )  # another channel's findings stay there
     assert store.get(first).review_json["findings"][0]["rule"] == review.findings[0].rule
     assert store.first_delivery("Ev1") and not store.first_delivery("Ev1")
     # the digest reads what the bot wrote
@@ -99,8 +111,13 @@ def test_a_store_made_before_review_owners_gains_their_columns(db_url):
     with engine.begin() as c:  # back to a store from before migrations (tests/test_migrations.py) and owners
         c.execute(text("DROP TABLE alembic_version"))
         c.execute(text("DROP TABLE llm_exchanges"))
-        for table, column in (("reviews", "claimed_by"), ("reviews", "heartbeat_at"), ("llm_calls", "tokens_cached"),
-                              ("llm_calls", "cost"), ("llm_calls", "currency")):
+        for table, column in (
+            ("reviews", "claimed_by"),
+            ("reviews", "heartbeat_at"),
+            ("llm_calls", "tokens_cached"),
+            ("llm_calls", "cost"),
+            ("llm_calls", "currency"),
+        ):
             c.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     engine.dispose()
     store = Store(db_url)
@@ -138,8 +155,11 @@ def test_a_second_run_for_the_same_week_posts_nothing(store, slack):
     assert len(slack.calls_to("chat.postMessage")) == 1 and len(slack.calls_to("upload")) == 1
     with store.session() as s:
         [run] = s.scalars(select(DigestRun))
-    assert (run.channel, run.week, run.message_ts) == ("C111", "2027-W02", slack.calls_to("chat.postMessage")[0]
-                                                       .result["ts"])
+    assert (run.channel, run.week, run.message_ts) == (
+        "C111",
+        "2027-W02",
+        slack.calls_to("chat.postMessage")[0].result["ts"],
+    )
     assert run.chart_id.startswith("FUP") and run.posted_at is not None
 
 
@@ -215,16 +235,24 @@ def test_a_channel_that_fails_for_any_reason_costs_only_its_own_digest(tmp_path,
     store = Store(str(tmp_path / "bot.sqlite"))
     seed_january(store)  # reviews in C111 and C222; none in C333
     with store.engine.begin() as c:  # the database refuses C111's claim
-        c.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON digest_runs WHEN NEW.channel = 'C111' "
-                       "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"))
+        c.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON digest_runs WHEN NEW.channel = 'C111' "
+                "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+            )
+        )
     monkeypatch.setattr(bot.digest_post, "chart_png", lambda d: 1 / 0 if d.channel == "C222" else None)
-    outcomes = run_digests(store, client_for(slack), WEEK, NOW, config=Config(), channels=["C111", "C222", "C333"])
+    outcomes = run_digests(
+        store, client_for(slack), WEEK, NOW, config=Config(), channels=["C111", "C222", "C333"]
+    )
     assert [(o.channel, o.status) for o in outcomes] == [("C111", FAILED), ("C222", FAILED), ("C333", POSTED)]
     assert "无法读写数据库（IntegrityError）" in outcomes[0].message
     assert "内部错误（ZeroDivisionError）" in outcomes[1].message
     # C222's message was posted before the chart failed and its claim released: the next run adds the chart
     monkeypatch.setattr(bot.digest_post, "chart_png", lambda d: b"\x89PNG chart")
-    again = run_digests(store, client_for(slack), WEEK, NOW + timedelta(minutes=1), config=Config(), channels=["C222"])
+    again = run_digests(
+        store, client_for(slack), WEEK, NOW + timedelta(minutes=1), config=Config(), channels=["C222"]
+    )
     assert again[0].status == POSTED
     assert [c.params["channel"] for c in slack.calls_to("chat.postMessage")] == ["C222", "C333"]
     assert len(slack.calls_to("upload")) == 1

@@ -24,8 +24,11 @@ from nianbao.config import Config
 def test_parse():
     assert Schedule.parse("MON 09:00") == Schedule(0, time(9, 0), BEIJING)
     assert Schedule.parse(" fri 17:30 Europe/Paris ") == Schedule(4, time(17, 30), ZoneInfo("Europe/Paris"))
-    for bad, message in (("MONDAY 9", "应为 星期 时:分"), ("MON 24:00", "应为 星期 时:分"),
-                         ("MON 09:00 Mars/Base", "未知的时区「Mars/Base」")):
+    for bad, message in (
+        ("MONDAY 9", "应为 星期 时:分"),
+        ("MON 24:00", "应为 星期 时:分"),
+        ("MON 09:00 Mars/Base", "未知的时区「Mars/Base」"),
+    ):
         with pytest.raises(ValueError, match=message):
             Schedule.parse(bad)
 
@@ -73,8 +76,9 @@ def test_serve_starts_the_scheduler_thread_which_posts_through_the_claim(tmp_pat
     store.close()
     with FakeSlack() as slack:
         settings = Settings(bot_token=slack.bot_token, api_url=slack.api_url, database_url=f"sqlite:///{db}")
-        scheduler = start_digests(Schedule.parse("MON 09:00"), settings, Config(), None,
-                                  clock=lambda: NOW + timedelta(days=1))
+        scheduler = start_digests(
+            Schedule.parse("MON 09:00"), settings, Config(), None, clock=lambda: NOW + timedelta(days=1)
+        )
         try:
             slack.wait_for("files.completeUploadExternal", count=2)  # C111 and C222 were active
         finally:

@@ -20,8 +20,11 @@ from test_cli import nianbao
 GENERATED = HERE / "fixtures" / "generated"
 BAD = HERE / "fixtures" / "bad"
 SOURCES = [*SEEDS, *(GENERATED / f"00{i}.{ext}" for i in "024" for ext in ("docx", "html", "pdf"))]
-UNREADABLE = {"50-empty.txt": BAD / "empty.txt", "51-corrupt.docx": BAD / "corrupt.docx",
-              "52-notice.txt": BAD / "meeting_notice.txt"}
+UNREADABLE = {
+    "50-empty.txt": BAD / "empty.txt",
+    "51-corrupt.docx": BAD / "corrupt.docx",
+    "52-notice.txt": BAD / "meeting_notice.txt",
+}
 VERDICTS = {"通过": "pass", "有警告": "warn", "不通过": "fail", "无法读取": "unreadable"}
 
 
@@ -62,8 +65,10 @@ def expected(folder) -> Counter:
 def test_json_has_every_input_and_the_summary_last(folder, expected):
     proc = nianbao("review", folder, "--no-llm", "--jobs", "2", "-f", "json")
     *entries, summary = json.loads(proc.stdout)
-    got = Counter((e["source"]["path"], e.get("report", {}).get("issuer"), e.get("verdict", "unreadable"))
-                  for e in entries)
+    got = Counter(
+        (e["source"]["path"], e.get("report", {}).get("issuer"), e.get("verdict", "unreadable"))
+        for e in entries
+    )
     assert got == expected and summary["totals"]["reports"] == 100
 
 
@@ -77,7 +82,9 @@ def test_csv_rows_cover_every_input(folder, expected, tmp_path):
     got = Counter({(r["文件"], r["单位"] or None, VERDICTS[r["结论"]]): 1 for r in rows})
     assert got == expected
     reviewed = [r for r in rows if r["结论"] != "无法读取"]
-    assert sum(1 for r in reviewed if r["规则"]) == sum(1 for r in reviewed if r["级别"])  # one row per finding
+    assert sum(1 for r in reviewed if r["规则"]) == sum(
+        1 for r in reviewed if r["级别"]
+    )  # one row per finding
     assert {r["问题"] for r in rows if r["文件"].endswith("50-empty.txt")} == {"文件为空"}
 
 
@@ -96,8 +103,19 @@ def test_xlsx_sheets(folder, expected, tmp_path):
     assert [r["结论"] for r in rows[:3]] == ["无法读取"] * 3 and rows[-1]["结论"] == "通过"  # --sort verdict
     fills = {r[4].value: r[4].fill.start_color.rgb[-6:] for r in summary.iter_rows(min_row=2)}
     assert fills == {"无法读取": "D9D9D9", "不通过": "FFC7CE", "有警告": "FFEB9C", "通过": "C6EFCE"}
-    assert [c.value for c in findings[1]][6:] == ["部分", "级别", "规则", "问题", "位置", "单元格", "原文", "判断来源"]
-    assert findings.max_row - 1 == sum(int(r["错误"]) + int(r["警告"]) + int(r["提示"]) for r in rows if r["错误"] is not None)
+    assert [c.value for c in findings[1]][6:] == [
+        "部分",
+        "级别",
+        "规则",
+        "问题",
+        "位置",
+        "单元格",
+        "原文",
+        "判断来源",
+    ]
+    assert findings.max_row - 1 == sum(
+        int(r["错误"]) + int(r["警告"]) + int(r["提示"]) for r in rows if r["错误"] is not None
+    )
     cell_rows = list(cells.iter_rows(min_row=2, values_only=True))
     assert len({r[0] for r in cell_rows}) == 97  # every report read has its cells
     assert ("表三", "t3.new_received.total") in {(r[3], r[5]) for r in cell_rows}
@@ -109,7 +127,9 @@ def test_text_lists_every_input(folder, expected):
     for path, _unit, verdict in expected:
         assert path in summary
         assert (f"文件：{path}" if verdict != "unreadable" else f"无法读取：{path}") in reviews
-    assert summary.splitlines()[0].startswith(proc.stderr.splitlines()[-1] + "；问题：错误 ")  # stderr: the short form
+    assert summary.splitlines()[0].startswith(
+        proc.stderr.splitlines()[-1] + "；问题：错误 "
+    )  # stderr: the short form
 
 
 def test_xlsx_needs_an_output_file(folder):

@@ -51,8 +51,10 @@ def test_metadata_survives_every_format(fmt):
     assert ex.meta.signed_on and ex.meta.signed_on.text == "2023年1月29日"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice is not installed")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice is not installed",
+)
 @pytest.mark.parametrize("name", ["001.doc", "001.wps"])
 def test_legacy_word_through_libreoffice(name, seed_tables):
     doc = load_bytes((GENERATED / name).read_bytes(), name)
@@ -67,6 +69,8 @@ def test_same_findings_from_every_format(sid, fmt):
     from nianbao.review import review_bytes
 
     seed_path = next(p for p in SEEDS if p.name.startswith(sid))
-    want = {f.rule for f in review_bytes(seed_path.read_bytes(), seed_path.name).findings} - {"conversion-artifact"}
+    want = {f.rule for f in review_bytes(seed_path.read_bytes(), seed_path.name).findings} - {
+        "conversion-artifact"
+    }
     got = {f.rule for f in review_bytes((GENERATED / f"{sid}.{fmt}").read_bytes(), f"{sid}.{fmt}").findings}
     assert got == want

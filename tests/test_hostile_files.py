@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -55,9 +54,13 @@ REFUSED = {
     "path_device": "是字符设备，不是普通文件",
 }
 # rows that must be reviewed exactly like the file they were made from
-REVIEWED = {"docx_xxe": "BASE_DOCX", "html_billion_laughs": "BASE_HTML", "txt_nul_after_4k": "BASE_TXT",
-            "txt_utf16_odd": "BASE_TXT",
-            **{f"html_charset_{name}": "BASE_HTML" for name in ("rot13", "base64", "zlib", "hex", "punycode")}}
+REVIEWED = {
+    "docx_xxe": "BASE_DOCX",
+    "html_billion_laughs": "BASE_HTML",
+    "txt_nul_after_4k": "BASE_TXT",
+    "txt_utf16_odd": "BASE_TXT",
+    **{f"html_charset_{name}": "BASE_HTML" for name in ("rot13", "base64", "zlib", "hex", "punycode")},
+}
 
 
 def run(path: Path):

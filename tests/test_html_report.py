@@ -31,9 +31,15 @@ def reviewed(case: str, **config):
 
 
 def with_llm_finding(review):
-    llm = Finding(rule="narrative-table-mismatch", severity="warning", part="一", source="llm",
-                  message="叙述说收到申请 27 件，表三「本年新收」总计为 26 件", evidence="受理政府信息公开申请27件",
-                  location=Location(line=9, cell="t3.new_received.total"))
+    llm = Finding(
+        rule="narrative-table-mismatch",
+        severity="warning",
+        part="一",
+        source="llm",
+        message="叙述说收到申请 27 件，表三「本年新收」总计为 26 件",
+        evidence="受理政府信息公开申请27件",
+        location=Location(line=9, cell="t3.new_received.total"),
+    )
     findings = [*review.findings, llm]
     verdict, counts = verdict_of(findings)
     return review.model_copy(update={"findings": findings, "verdict": verdict, "counts": counts})
@@ -42,8 +48,11 @@ def with_llm_finding(review):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("html")
-    reviews = [with_llm_finding(reviewed("rule-t3-balance-mismatch", disable=["vague-time-reference"])),
-               reviewed("rule-blank-or-placeholder-cells"), reviewed("clean")]
+    reviews = [
+        with_llm_finding(reviewed("rule-t3-balance-mismatch", disable=["vague-time-reference"])),
+        reviewed("rule-blank-or-placeholder-cells"),
+        reviewed("clean"),
+    ]
     index = write_html([reviews[0], ("损坏.pdf", "文件损坏或不完整"), *reviews[1:]], out)
     return out, index
 
@@ -51,10 +60,24 @@ def site(tmp_path_factory):
 def chromium(*args: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as profile:  # a fresh profile: nothing shared between runs
         return subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", *args],
-            capture_output=True, text=True, timeout=120, check=True)
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
 
 
 def dom(page: Path) -> BeautifulSoup:
@@ -86,7 +109,9 @@ def test_pages_are_written_as_reviews_arrive_and_the_index_last(tmp_path):
 
 def test_a_page_escapes_what_the_report_says():
     review = reviewed("clean")
-    review = review.model_copy(update={"report": review.report.model_copy(update={"title": "<script>x()</script>"})})
+    review = review.model_copy(
+        update={"report": review.report.model_copy(update={"title": "<script>x()</script>"})}
+    )
     page = render_page(review)
     assert "<script>x()" not in page and "&lt;script&gt;" in page
 
@@ -145,8 +170,10 @@ def test_the_index_lists_every_input_links_every_page_and_sorts(site, tmp_path):
         assert (out / a["href"]).is_file()
     # click 「错误」 twice (descending): the failing report first
     clicking = index.read_text(encoding="utf-8").replace(
-        "</body>", "<script>const th = document.querySelectorAll('#reports th')[5]; th.click(); th.click();</script>"
-                   "</body>")
+        "</body>",
+        "<script>const th = document.querySelectorAll('#reports th')[5]; th.click(); th.click();</script>"
+        "</body>",
+    )
     (out / "sorted.html").write_text(clicking, encoding="utf-8")
     rows = dom(out / "sorted.html").select("#reports tbody tr")
     assert [r.select("td")[5].get_text() for r in rows] == ["2", "0", "0", ""]
@@ -156,7 +183,11 @@ def test_the_index_lists_every_input_links_every_page_and_sorts(site, tmp_path):
 def test_a_page_prints_to_a4(site, tmp_path):
     out, _ = site
     pdf = tmp_path / "report.pdf"
-    chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", (out / "0001-rule-t3-balance-mismatch.html").as_uri())
+    chromium(
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        (out / "0001-rule-t3-balance-mismatch.html").as_uri(),
+    )
     doc = pypdfium2.PdfDocument(pdf)
     assert len(doc) > 0
     for page in doc:
@@ -171,7 +202,9 @@ def test_review_writes_the_report_folder_with_every_input(tmp_path):
     from nianbao.cli import app
 
     inputs = [str(seed("001")), str(HERE / "fixtures" / "bad" / "empty.txt"), str(seed("004"))]
-    result = CliRunner().invoke(app, ["review", *inputs, "--no-llm", "-f", "html", "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        app, ["review", *inputs, "--no-llm", "-f", "html", "-o", str(tmp_path / "out")]
+    )
     assert result.exit_code == 2, result.output  # the unreadable file
     pages = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert pages == ["0001-001_9d4d9aaa007f268b.html", "0003-004_ad630df0648df120.html", INDEX]

@@ -27,17 +27,30 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_import_layers_hold():
     lint = Path(sys.executable).parent / "lint-imports"
-    proc = subprocess.run([str(lint), "--no-cache", "--no-logo"], capture_output=True, text=True, cwd=ROOT, check=False,
-                          timeout=120)
+    proc = subprocess.run(
+        [str(lint), "--no-cache", "--no-logo"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_a_review_loads_neither_the_bot_nor_the_eval():
-    code = ("import sys\nfrom nianbao.cli import main\nsys.argv = ['nianbao', 'review', sys.argv[1], '--no-llm']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'bot', 'eval'}), file=sys.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code, str(seed("004"))], capture_output=True, text=True, timeout=60,
-                          check=False)
+    code = (
+        "import sys\nfrom nianbao.cli import main\nsys.argv = ['nianbao', 'review', sys.argv[1], '--no-llm']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'bot', 'eval'}), file=sys.stderr)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(seed("004"))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.stderr.strip().splitlines()[-1] == "[]"
 
 
@@ -47,7 +60,21 @@ def test_each_plugin_module_brings_its_command(name, module):
     assert name in typer.main.get_group(plugin.app).commands
 
 
-@pytest.mark.parametrize("error", [ConfigError, LoadError, NotAReportError, LimitError, SettingsError, UnitsError,
-                                   WeekError, FetchError, Unreviewable, CaseError, LLMFailure])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConfigError,
+        LoadError,
+        NotAReportError,
+        LimitError,
+        SettingsError,
+        UnitsError,
+        WeekError,
+        FetchError,
+        Unreviewable,
+        CaseError,
+        LLMFailure,
+    ],
+)
 def test_every_message_for_a_user_is_a_user_error(error):
     assert issubclass(error, UserError)

@@ -36,14 +36,19 @@ def fake():
 def sent(settings: LLMSettings, fake: FakeOpenAI) -> dict:
     """The body of one structured request made with these settings."""
     llm = StructuredLLM(settings, NarrativeOut)
-    llm.ask([("system", "只输出 JSON"), ("human", "你好")], lambda e: e, LLMCall(model=settings.model, prompt="p"),
-            time.monotonic() + 5)
+    llm.ask(
+        [("system", "只输出 JSON"), ("human", "你好")],
+        lambda e: e,
+        LLMCall(model=settings.model, prompt="p"),
+        time.monotonic() + 5,
+    )
     return fake.requests[-1].body
 
 
 def preset(fake: FakeOpenAI, name: str, **env: str) -> LLMSettings:
-    return LLMSettings.from_env({"NIANBAO_LLM_PROVIDER": name, "OPENAI_BASE_URL": fake.base_url,
-                                 "OPENAI_API_KEY": "k", **env})
+    return LLMSettings.from_env(
+        {"NIANBAO_LLM_PROVIDER": name, "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "k", **env}
+    )
 
 
 def test_deepseek_sends_max_tokens_thinking_off_and_json_mode(fake):
@@ -111,24 +116,39 @@ def test_function_calling_is_answered_as_a_tool_call(fake):
 
 
 def test_extra_body_is_merged_over_the_preset(fake):
-    body = sent(preset(fake, "deepseek", NIANBAO_LLM_EXTRA_BODY='{"thinking": {"type": "enabled"}, "top_p": 0.5}'), fake)
+    body = sent(
+        preset(fake, "deepseek", NIANBAO_LLM_EXTRA_BODY='{"thinking": {"type": "enabled"}, "top_p": 0.5}'),
+        fake,
+    )
     assert body["thinking"] == {"type": "enabled"} and body["top_p"] == 0.5
     with pytest.raises(ConfigError, match="NIANBAO_LLM_EXTRA_BODY"):
         preset(fake, "deepseek", NIANBAO_LLM_EXTRA_BODY="[1]")
 
 
 def test_the_provider_is_inferred_and_the_retired_default_is_gone():
-    assert LLMSettings.from_env({"OPENAI_API_KEY": "k"}).model == "gpt-5.4-mini"  # never deepseek-chat to OpenAI
+    assert (
+        LLMSettings.from_env({"OPENAI_API_KEY": "k"}).model == "gpt-5.4-mini"
+    )  # never deepseek-chat to OpenAI
     deepseek = LLMSettings.from_env({"OPENAI_BASE_URL": "https://api.deepseek.com/v1", "OPENAI_API_KEY": "k"})
     assert (deepseek.provider, deepseek.model) == ("deepseek", "deepseek-flash")
-    assert LLMSettings.from_env({"OPENAI_BASE_URL": "https://dashscope.aliyuncs.com/compatible-mode/v1"}).provider == "qwen"
+    assert (
+        LLMSettings.from_env(
+            {"OPENAI_BASE_URL": "https://dashscope.aliyuncs.com/compatible-mode/v1"}
+        ).provider
+        == "qwen"
+    )
     with pytest.raises(ConfigError, match="NIANBAO_LLM_PROVIDER"):
         LLMSettings.from_env({"NIANBAO_LLM_PROVIDER": "gemini"})
 
 
 def _check(fake: FakeOpenAI, **env: str):
-    base = {"NIANBAO_LLM_PROVIDER": "deepseek", "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "k",
-            "NIANBAO_LLM_BACKOFF": "0.01", "NIANBAO_LLM_TIMEOUT": "2"}
+    base = {
+        "NIANBAO_LLM_PROVIDER": "deepseek",
+        "OPENAI_BASE_URL": fake.base_url,
+        "OPENAI_API_KEY": "k",
+        "NIANBAO_LLM_BACKOFF": "0.01",
+        "NIANBAO_LLM_TIMEOUT": "2",
+    }
     return CliRunner().invoke(app, ["llm", "check"], env={**base, **env})
 
 
@@ -153,8 +173,10 @@ def test_llm_check_names_endpoint_and_model_of_a_missing_model(fake):
     fake.default = Reply(404, "Model Not Exist")
     result = _check(fake, NIANBAO_MODEL="deepseek-chat")
     assert result.exit_code == 2
-    assert f"模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL（HTTP 404：Model Not Exist；{fake.base_url}，模型 deepseek-chat）" \
+    assert (
+        f"模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL（HTTP 404：Model Not Exist；{fake.base_url}，模型 deepseek-chat）"
         in result.stdout
+    )
     assert len(fake.requests) == 1  # a 404 is not retried
 
 
@@ -174,8 +196,15 @@ def test_an_endpoint_error_is_reported_once_naming_endpoint_and_model(fake, capl
     from fake_openai import Reply
 
     fake.default = Reply(404, "Model Not Exist")
-    reviewer = LLMReviewer(preset(fake, "deepseek", NIANBAO_MODEL="deepseek-chat", NIANBAO_LLM_BACKOFF="0.01"))
-    notes = [review_bytes(seed(s).read_bytes(), f"{s}.txt", narrative=reviewer).narrative.note for s in ("001", "004")]
+    reviewer = LLMReviewer(
+        preset(fake, "deepseek", NIANBAO_MODEL="deepseek-chat", NIANBAO_LLM_BACKOFF="0.01")
+    )
+    notes = [
+        review_bytes(seed(s).read_bytes(), f"{s}.txt", narrative=reviewer).narrative.note
+        for s in ("001", "004")
+    ]
     reason = f"模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL（HTTP 404：Model Not Exist；{fake.base_url}，模型 deepseek-chat）"
     assert all(reason in note for note in notes)  # each review says why it fell back
-    assert [r.getMessage() for r in caplog.records if r.name == "nianbao.llm"] == [f"大模型服务出错：{reason}"]
+    assert [r.getMessage() for r in caplog.records if r.name == "nianbao.llm"] == [
+        f"大模型服务出错：{reason}"
+    ]

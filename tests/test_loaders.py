@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import re
 import shutil
-import sys
 from collections import Counter
 from functools import cache
 from io import BytesIO
@@ -33,15 +32,35 @@ STEMS = ("000", "001", "002", "003", "004")
 GBK_STEMS = ("001", "002")
 
 # one pattern per part, in order; 001 writes 六 as 「其它需要报告的事项」 without its ordinal
-PART_HEADINGS = tuple(re.compile(p) for p in (
-    r"一、总体情况", r"二、主动公开政府信息情况", r"三、收到和处理政府信息公开申请情况",
-    r"四、.*行政复议.*行政诉讼情况", r"五、.*存在的主要问题及改进情况", r"(六、)?其[他它]需要报告的事项"))
+PART_HEADINGS = tuple(
+    re.compile(p)
+    for p in (
+        r"一、总体情况",
+        r"二、主动公开政府信息情况",
+        r"三、收到和处理政府信息公开申请情况",
+        r"四、.*行政复议.*行政诉讼情况",
+        r"五、.*存在的主要问题及改进情况",
+        r"(六、)?其[他它]需要报告的事项",
+    )
+)
 TABLE_PARTS = {1: "t2", 2: "t3", 3: "t4"}  # index in PART_HEADINGS -> the table under that heading
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-CHROME = ("网站标识码", "版权所有", "当前位置", "首页", "分享到", "无障碍", "请输入关键字", "信息公开目录", "发布时间")
+CHROME = (
+    "网站标识码",
+    "版权所有",
+    "当前位置",
+    "首页",
+    "分享到",
+    "无障碍",
+    "请输入关键字",
+    "信息公开目录",
+    "发布时间",
+)
 
-needs_soffice = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
-                                   reason="LibreOffice (soffice) is not installed")
+needs_soffice = pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")),
+    reason="LibreOffice (soffice) is not installed",
+)
 
 
 def make_fixtures():
@@ -164,13 +183,19 @@ def test_html_title_outside_the_article_and_spans():
     <div class="footer">版权所有</div></body></html>"""
     document = load_html(page.encode("gb2312"))
     assert [p.text for p in document.paragraphs] == [
-        "某镇2024年政府信息公开工作年度报告", "一、总体情况", "正文", "二、主动公开政府信息情况"]
+        "某镇2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "正文",
+        "二、主动公开政府信息情况",
+    ]
     assert [[c.text for c in row] for row in document.tables[0].rows] == [["行政复议", "行政诉讼"], ["", ""]]
     assert document.published_on is None
 
 
 def test_html_without_a_report_still_loads():
-    document = load_html("<html><body><div class='nav'>首页</div><p>关于召开会议的通知</p></body></html>".encode())
+    document = load_html(
+        "<html><body><div class='nav'>首页</div><p>关于召开会议的通知</p></body></html>".encode()
+    )
     assert [p.text for p in document.paragraphs] == ["关于召开会议的通知"]
 
 
@@ -207,12 +232,15 @@ def test_legacy_garbage_is_refused():
 # -- files that cannot be reviewed ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("corrupt.docx", "损坏或不完整"),
-    ("truncated.pdf", "PDF 文件已损坏或不完整"),
-    ("encrypted.pdf", "PDF 已加密"),
-    ("empty.txt", "文件为空"),
-])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("corrupt.docx", "损坏或不完整"),
+        ("truncated.pdf", "PDF 文件已损坏或不完整"),
+        ("encrypted.pdf", "PDF 已加密"),
+        ("empty.txt", "文件为空"),
+    ],
+)
 def test_bad_files_are_refused_with_the_reason(name, reason):
     with pytest.raises(LoadError, match=re.escape(reason)):
         load_path(BAD / name)

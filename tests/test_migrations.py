@@ -73,7 +73,9 @@ def test_an_old_store_is_upgraded_with_its_rows(db_url):
         assert _revision(store) == "0002"
         columns = {c["name"] for c in inspect(store.engine).get_columns("reviews")}
         assert {"claimed_by", "heartbeat_at"} <= columns
-        assert {"tokens_cached", "cost", "currency"} <= {c["name"] for c in inspect(store.engine).get_columns("llm_calls")}
+        assert {"tokens_cached", "cost", "currency"} <= {
+            c["name"] for c in inspect(store.engine).get_columns("llm_calls")
+        }
         row = store.get(1)
         assert (row.issuer, row.verdict, row.claimed_by) == ("某镇人民政府", "warn", None)
         with store.session() as s:
@@ -106,7 +108,9 @@ def test_every_llm_exchange_is_stored_with_its_review(db_url):
     """The audit log: masked messages sent, the raw answer, model, tokens and latency of each
     request — a re-ask included."""
     with FakeOpenAI(["不是 JSON", covering_answer]) as fake:
-        reviewer = LLMReviewer(LLMSettings(model="fake-model", base_url=fake.base_url, api_key="k", backoff=0.01))
+        reviewer = LLMReviewer(
+            LLMSettings(model="fake-model", base_url=fake.base_url, api_key="k", backoff=0.01)
+        )
         text_ = seed("001").read_bytes()
         review = review_bytes(text_, "001.txt", narrative=reviewer)
     store = Store(db_url)
@@ -114,8 +118,11 @@ def test_every_llm_exchange_is_stored_with_its_review(db_url):
         review_id = store.create("file:C1:F9", kind="file", channel="C1")
         store.save_review(review_id, review)
         with store.session() as s:
-            first, second = s.scalars(select(LLMExchangeRow).where(LLMExchangeRow.review_id == review_id)
-                                      .order_by(LLMExchangeRow.seq))
+            first, second = s.scalars(
+                select(LLMExchangeRow)
+                .where(LLMExchangeRow.review_id == review_id)
+                .order_by(LLMExchangeRow.seq)
+            )
         assert (first.seq, first.answer, second.seq) == (0, "不是 JSON", 1)
         assert json.loads(second.answer)["summary"] == "叙述部分完整。"
         assert [m["role"] for m in first.messages] == ["system", "user"]

@@ -30,14 +30,23 @@ EXPECTED = {
     "003": {("typo", 7), ("assessment-results-missing", 13)},
     "004": {("typo", 6), ("scope-unclear", 11), ("boilerplate-text", 11)},
 }
-OVERVIEW = dict.fromkeys(("proactive", "on_request", "info_management", "platforms", "supervision"), "covered")
+OVERVIEW = dict.fromkeys(
+    ("proactive", "on_request", "info_management", "platforms", "supervision"), "covered"
+)
 FIVE = {"problems": "covered", "measures": "covered", "rectification": "missing"}
 SIX = dict.fromkeys(("fee", "key_tasks", "proposals", "innovation"), "covered")
 ASPECTS = {
     "000": {**OVERVIEW, "assessment_results": "missing", **FIVE, "problems": "partial", **SIX},
     "001": {**OVERVIEW, "assessment_results": "partial", **FIVE, **SIX, "fee": "partial"},
-    "002": {**OVERVIEW, "assessment_results": "missing", **FIVE, **SIX, "key_tasks": "missing", "proposals": "missing",
-            "innovation": "missing"},
+    "002": {
+        **OVERVIEW,
+        "assessment_results": "missing",
+        **FIVE,
+        **SIX,
+        "key_tasks": "missing",
+        "proposals": "missing",
+        "innovation": "missing",
+    },
     "003": {**OVERVIEW, "assessment_results": "missing", **FIVE, **SIX, "proposals": "partial"},
     "004": {**OVERVIEW, **FIVE, **SIX, "fee": "partial", "proposals": "partial"},
 }
@@ -66,8 +75,11 @@ def test_seed_block_and_deterministic_findings_untouched(sid):
     r = review(data, seed(sid).name)
     assert [f for f in r.findings if f.source == "rule"] == plain.findings
     # only rules the narrative review owns or shares (D+L): never fee, part 六 items or table numbers again
-    assert all(REGISTRY[f.rule].check is None or REGISTRY[f.rule].detection == "D+L"
-               for f in r.findings if f.source == "heuristic")
+    assert all(
+        REGISTRY[f.rule].check is None or REGISTRY[f.rule].detection == "D+L"
+        for f in r.findings
+        if f.source == "heuristic"
+    )
     sentences = [s for s in r.narrative.summary.split("。") if s]
     assert 2 <= len(sentences) <= 3
 
@@ -76,13 +88,19 @@ def test_claims_are_the_regex_claims():
     ex = extract(load_path(seed("004"))[0])
     narrative, _ = heuristic_review(ex, Config())
     assert narrative.claims == regex_claims(ex.narrative)
-    assert {(c.metric, c.value) for c in narrative.claims} == {("new_received", 26), ("review", 0), ("carried_forward", 0)}
+    assert {(c.metric, c.value) for c in narrative.claims} == {
+        ("new_received", 26),
+        ("review", 0),
+        ("carried_forward", 0),
+    }
 
 
 def test_clean_report_has_no_narrative_findings():
     r = review(build_report().encode())
     assert narrative_findings(r) == set()
-    assert all(a.status == "covered" for a in r.narrative.aspects if a.part != "五" or a.aspect != "rectification")
+    assert all(
+        a.status == "covered" for a in r.narrative.aspects if a.part != "五" or a.aspect != "rectification"
+    )
 
 
 def test_overview_aspect_missing():
@@ -103,11 +121,14 @@ def test_section5_empty_is_weak():
     assert "没有列出存在的问题" in f.message and "没有改进措施" in f.message
 
 
-@pytest.mark.parametrize("sentence, missing", [
-    ("2024年，政府信息公开工作无社会评议和责任追究结果情况。", False),
-    ("年度政务公开考核结果为优秀，未发生社会评议和责任追究情况。", False),
-    ("建立健全政府信息公开考核评议制度和责任追究制度。", True),  # systems, not results (spec §2.2)
-])
+@pytest.mark.parametrize(
+    "sentence, missing",
+    [
+        ("2024年，政府信息公开工作无社会评议和责任追究结果情况。", False),
+        ("年度政务公开考核结果为优秀，未发生社会评议和责任追究情况。", False),
+        ("建立健全政府信息公开考核评议制度和责任追究制度。", True),  # systems, not results (spec §2.2)
+    ],
+)
 def test_assessment_results_of_a_peoples_government(sentence, missing):
     text = build_report().replace("淄博经济开发区管理委员会", "某某县某某镇人民政府")
     text = replace(text, "2024年，政府信息公开工作无社会评议和责任追究结果情况。", sentence)
@@ -135,11 +156,15 @@ def test_cli_no_llm_json():
     data = json.loads(result.stdout)
     assert data["narrative"]["method"] == "heuristic"
     assert {f["rule"] for f in data["findings"] if f["source"] == "heuristic"} == {
-        "assessment-results-missing", "section5-weak"}
+        "assessment-results-missing",
+        "section5-weak",
+    }
 
 
 def test_importing_the_cli_and_the_heuristic_leaves_langchain_alone():
-    code = ("import sys, nianbao.cli; from nianbao.narrative import make_reviewer; make_reviewer(no_llm=True); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('langchain_core', 'langchain_openai', 'openai')))")
+    code = (
+        "import sys, nianbao.cli; from nianbao.narrative import make_reviewer; make_reviewer(no_llm=True); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('langchain_core', 'langchain_openai', 'openai')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -57,8 +57,11 @@ def cells(data: dict) -> dict:
 
 def findings(data: dict, severity: str | None = None) -> list[tuple[str, str, str]]:
     """What a finding says, without where (a scan's page lines may differ) and without ocr-pages."""
-    return sorted((f["rule"], f["severity"], f["message"]) for f in data["findings"]
-                  if f["rule"] != "ocr-pages" and severity in (None, f["severity"]))
+    return sorted(
+        (f["rule"], f["severity"], f["message"])
+        for f in data["findings"]
+        if f["rule"] != "ocr-pages" and severity in (None, f["severity"])
+    )
 
 
 def confidences(data: dict) -> dict[str, float | None]:
@@ -66,6 +69,7 @@ def confidences(data: dict) -> dict[str, float | None]:
 
 
 # ---- what a clean scan gives ------------------------------------------------------------------
+
 
 def test_a_300_dpi_scan_gives_the_text_versions_cells_and_findings():
     scan, text = review(SCANS / "000-300dpi.pdf"), review(GENERATED / "000.pdf")
@@ -97,6 +101,7 @@ def test_ocr_cells_keep_their_confidence_and_box_and_text_cells_have_none():
 
 # ---- degraded scans: doubt, never a false error -----------------------------------------------
 
+
 def test_a_degraded_scan_gives_no_error_the_text_version_does_not_have():
     """150 dpi, fed askew, blurred, JPEG at quality 35, a red seal over the signature."""
     scan, text = review(SCANS / "002-150dpi-degraded.pdf"), review(GENERATED / "002.pdf")
@@ -117,6 +122,7 @@ def test_a_number_ocr_misread_is_flagged_as_doubtful_never_trusted():
 
 
 # ---- mixed PDFs and pictures ------------------------------------------------------------------
+
 
 def test_a_pdf_with_one_scanned_page_is_read_page_by_page():
     scan, text = review(SCANS / "004-mixed.pdf"), review(GENERATED / "004.pdf")
@@ -145,6 +151,7 @@ def test_a_png_page_is_read():
 
 # ---- the cache ----------------------------------------------------------------------------------
 
+
 def test_a_page_read_before_comes_from_the_cache_without_recognition(monkeypatch, cache):
     first = load_path(SCANS / "004-mixed.pdf")[0]
     assert any(cache.rglob("*.json"))
@@ -155,8 +162,9 @@ def test_a_page_read_before_comes_from_the_cache_without_recognition(monkeypatch
     monkeypatch.setattr(ocr, "recognise", no_recognition)
     again = load_path(SCANS / "004-mixed.pdf")[0]
     assert again.lines == first.lines
-    assert [c.confidence for t in again.tables for c in t.cells()] == \
-        [c.confidence for t in first.tables for c in t.cells()]
+    assert [c.confidence for t in again.tables for c in t.cells()] == [
+        c.confidence for t in first.tables for c in t.cells()
+    ]
 
 
 def test_a_page_never_seen_is_recognised(monkeypatch):
@@ -168,6 +176,7 @@ def test_a_page_never_seen_is_recognised(monkeypatch):
 
 
 # ---- switched off, and what is refused --------------------------------------------------------
+
 
 def test_with_ocr_off_scans_are_refused_as_before(monkeypatch):
     monkeypatch.setenv("NIANBAO_OCR", "0")
@@ -192,9 +201,16 @@ def test_an_image_with_more_pixels_than_any_scan_is_refused_before_decoding():
 
 # ---- the command line -------------------------------------------------------------------------
 
+
 def nianbao(*args, env=None):
-    proc = subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], capture_output=True, text=True, check=False,
-                          env={**os.environ, **(env or {})}, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nianbao", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
     return proc
 
@@ -239,6 +255,7 @@ def test_a_pixel_bomb_exits_2_in_one_chinese_line(tmp_path):
 def _png(width: int, height: int, blank: bool = False) -> bytes:
     """A greyscale PNG whose header states ``width``×``height``; its pixels are white when
     ``blank`` (written in full), else left out (a bomb's header is all a decoder needs to see)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 

@@ -12,7 +12,7 @@ def text(s: str, x: float, top: float) -> list[Glyph]:
     """``s`` printed from ``x`` on the line whose em box starts at ``top``, one em per character."""
     out = []
     for ch in s:
-        width = SIZE if ord(ch) > 0x2e80 else SIZE / 2
+        width = SIZE if ord(ch) > 0x2E80 else SIZE / 2
         out.append(Glyph(ch, x, x + width, top, top + SIZE, SIZE))
         x += width
     return out
@@ -46,8 +46,15 @@ def only_table(content: PageContent) -> list[list[str | None]]:
 def test_a_label_spanning_two_columns_leaves_no_empty_cell_before_the_numbers():
     xs, ys = [50, 100, 200, 250, 300], [100, 120, 140]
     rulings = box_rulings(xs, ys, skip_v={(1, 1)})  # row 2: the label spans columns 1-2
-    glyphs = text("三", 60, 105) + text("（一）予以公开", 105, 105) + text("1", 210, 105) + text("1", 260, 105) \
-        + text("（七）总计", 60, 125) + text("5", 210, 125) + text("5", 260, 125)
+    glyphs = (
+        text("三", 60, 105)
+        + text("（一）予以公开", 105, 105)
+        + text("1", 210, 105)
+        + text("1", 260, 105)
+        + text("（七）总计", 60, 125)
+        + text("5", 210, 125)
+        + text("5", 260, 125)
+    )
     rows = only_table(page(glyphs, rulings))
     assert rows == [["三", "（一）予以公开", "1", "1"], ["（七）总计", None, "5", "5"]]
 
@@ -55,8 +62,9 @@ def test_a_label_spanning_two_columns_leaves_no_empty_cell_before_the_numbers():
 def test_a_group_label_spanning_rows_is_one_cell_with_empty_cells_below():
     xs, ys = [50, 100, 200, 250], [100, 120, 140, 160]
     rulings = box_rulings(xs, ys, skip_h={(1, 0), (2, 0)})  # column 0 merged over the three rows
-    glyphs = text("不予公开", 52, 125) + sum((text(f"{i}.项目", 105, 105 + 20 * i) + text(str(i), 210, 105 + 20 * i)
-                                            for i in range(3)), [])
+    glyphs = text("不予公开", 52, 125) + [
+        g for i in range(3) for g in text(f"{i}.项目", 105, 105 + 20 * i) + text(str(i), 210, 105 + 20 * i)
+    ]
     rows = only_table(page(glyphs, rulings))
     assert rows == [["不予公开", "0.项目", "0"], ["", "1.项目", "1"], ["", "2.项目", "2"]]
 
@@ -71,10 +79,18 @@ def test_a_label_wrapped_over_printed_lines_stays_one_cell():
 def test_boxed_lines_of_narrative_are_text_not_a_table():
     ys = [100, 120, 140, 160]
     rulings = box_rulings([50, 500], ys)  # one column of boxes, one per printed line
-    glyphs = text("一、总体情况", 60, 105) + text("本年度主动公开信息二十条。", 60, 125) + text("二、主动公开政府信息情况", 60, 145)
+    glyphs = (
+        text("一、总体情况", 60, 105)
+        + text("本年度主动公开信息二十条。", 60, 125)
+        + text("二、主动公开政府信息情况", 60, 145)
+    )
     tables, lines = layout(page(glyphs, rulings))
     assert tables == []
-    assert [line.text for line in lines] == ["一、总体情况", "本年度主动公开信息二十条。", "二、主动公开政府信息情况"]
+    assert [line.text for line in lines] == [
+        "一、总体情况",
+        "本年度主动公开信息二十条。",
+        "二、主动公开政府信息情况",
+    ]
 
 
 def test_numbers_part_from_labels_and_each_other_but_chinese_text_stays_whole():
@@ -100,7 +116,9 @@ def test_a_row_cut_by_the_page_break_is_joined_again():
 
 def test_a_header_row_on_the_next_page_is_not_joined_to_a_whole_label():
     xs = [50, 100, 150, 200]
-    head = GridTable([["行政复议", None, "行政诉讼"], ["结果维持", "总计", "未经复议直接起诉"]], 700, 800, [700, 720], xs)
+    head = GridTable(
+        [["行政复议", None, "行政诉讼"], ["结果维持", "总计", "未经复议直接起诉"]], 700, 800, [700, 720], xs
+    )
     tail = GridTable([["", "", "结果维持"], ["1", "1", "0"]], 50, 90, [50, 70], xs)
     _stitch(_page_with(head), _page_with(tail))
     assert head.rows[-1] == ["结果维持", "总计", "未经复议直接起诉"]
@@ -123,9 +141,18 @@ def test_numbers_standing_apart_in_one_cell_are_one_value_each():
 
 
 def test_a_table_printed_without_lines_is_read_from_its_spaced_rows():
-    glyphs = text("一、总体情况", 50, 80) + text("信息内容", 50, 100) \
-        + text("规章", 50, 120) + text("0", 200, 120) + text("0", 260, 120) + text("0", 320, 120) \
-        + text("行政规范性文件", 50, 140) + text("3", 200, 140) + text("1", 260, 140) + text("12", 320, 140)
+    glyphs = (
+        text("一、总体情况", 50, 80)
+        + text("信息内容", 50, 100)
+        + text("规章", 50, 120)
+        + text("0", 200, 120)
+        + text("0", 260, 120)
+        + text("0", 320, 120)
+        + text("行政规范性文件", 50, 140)
+        + text("3", 200, 140)
+        + text("1", 260, 140)
+        + text("12", 320, 140)
+    )
     blocks = _lay_out(page(glyphs, [])).blocks
     assert [b.text for b in blocks[:2]] == ["一、总体情况", "信息内容"]
     assert blocks[2].rows == [["规章", "0", "0", "0"], ["行政规范性文件", "3", "1", "12"]]

@@ -89,8 +89,14 @@ def test_front_and_back_matter_found(name):
     """Title, issuer, year, template, statistics period and signature date survive the form: site
     navigation before the title, related links and footer after the signature, boxed lines."""
     want, report = EXPECTED[name]["report"], reviewed(name).report
-    got = {"title": report.title, "issuer": report.issuer, "year": report.year, "template": report.template,
-           "period": [report.period.start, report.period.end], "signed_on": report.signed_on}
+    got = {
+        "title": report.title,
+        "issuer": report.issuer,
+        "year": report.year,
+        "template": report.template,
+        "period": [report.period.start, report.period.end],
+        "signed_on": report.signed_on,
+    }
     assert got == want
 
 

@@ -16,9 +16,15 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 @pytest.fixture(scope="module")
 def site():
-    routes = {"/2022/年报.html": (200, HTML, (GENERATED / "001.html").read_bytes()),
-              "/2024.txt": (200, {"Content-Type": "text/plain; charset=utf-8"}, seed("004").read_bytes()),
-              "/notice.html": (200, HTML, "<html><body><h1>关于召开会议的通知</h1><p>定于下周一开会。</p></body></html>".encode())}
+    routes = {
+        "/2022/年报.html": (200, HTML, (GENERATED / "001.html").read_bytes()),
+        "/2024.txt": (200, {"Content-Type": "text/plain; charset=utf-8"}, seed("004").read_bytes()),
+        "/notice.html": (
+            200,
+            HTML,
+            "<html><body><h1>关于召开会议的通知</h1><p>定于下周一开会。</p></body></html>".encode(),
+        ),
+    }
     with web_server(routes) as base:
         yield base
 
@@ -31,17 +37,22 @@ def test_a_published_page_is_fetched_and_reviewed(site):
 
 
 def test_urls_and_files_in_one_batch(site):
-    proc = nianbao("review", f"{site}/2024.txt", seed("001"), "--allow-host", "127.0.0.0/8", "-f", "jsonl", "--no-llm")
+    proc = nianbao(
+        "review", f"{site}/2024.txt", seed("001"), "--allow-host", "127.0.0.0/8", "-f", "jsonl", "--no-llm"
+    )
     *reviews, summary = map(json.loads, proc.stdout.splitlines())
     assert [r["source"]["path"] for r in reviews] == [f"{site}/2024.txt", str(seed("001"))]
     assert summary["totals"]["reports"] == 2
 
 
-@pytest.mark.parametrize("path, allow, reason", [
-    ("/2024.txt", False, "无法下载：拒绝访问内网或保留地址 127.0.0.1"),  # loopback, not allow-listed
-    ("/missing.html", True, "无法下载：服务器返回 HTTP 404"),
-    ("/notice.html", True, "不是政府信息公开工作年度报告"),
-])
+@pytest.mark.parametrize(
+    "path, allow, reason",
+    [
+        ("/2024.txt", False, "无法下载：拒绝访问内网或保留地址 127.0.0.1"),  # loopback, not allow-listed
+        ("/missing.html", True, "无法下载：服务器返回 HTTP 404"),
+        ("/notice.html", True, "不是政府信息公开工作年度报告"),
+    ],
+)
 def test_a_page_that_cannot_be_reviewed_is_one_line_and_exit_2(site, path, allow, reason):
     proc = nianbao("review", f"{site}{path}", *(["--allow-host", "127.0.0.1"] if allow else []), "--no-llm")
     assert proc.returncode == 2 and proc.stdout == ""
@@ -51,4 +62,7 @@ def test_a_page_that_cannot_be_reviewed_is_one_line_and_exit_2(site, path, allow
 
 def test_an_unreachable_server(tmp_path):
     proc = nianbao("review", "http://127.0.0.1:9/report.html", "--allow-host", "127.0.0.1", "--no-llm")
-    assert proc.returncode == 2 and proc.stderr == "nianbao: http://127.0.0.1:9/report.html: 无法下载：连接被拒绝\n"
+    assert (
+        proc.returncode == 2
+        and proc.stderr == "nianbao: http://127.0.0.1:9/report.html: 无法下载：连接被拒绝\n"
+    )

@@ -5,8 +5,8 @@ import pytest
 from conftest import seed
 
 from extractors import schema as S
-from extractors.load import load_path
 from extractors.extract import extract
+from extractors.load import load_path
 from nianbao.review import review_bytes
 
 # Every cell is 0 except these (spec §4.5 for 004; §6.2 for 002 and 003).
@@ -14,27 +14,66 @@ NONZERO = {
     "000": {},
     "001": {},
     "002": {"t2.art20_5.admin_licensing.decisions": 365, "t2.art20_6.admin_penalty.decisions": 5},
-    "003": {f"t3.{r}.{c}": 1 for r in ("new_received", "granted", "results_total") for c in ("natural_person", "total")},
-    "004": {"t2.art20_5.admin_licensing.decisions": 18227, "t2.art20_6.admin_penalty.decisions": 202,
-            "t2.art20_6.admin_coercion.decisions": 31, "t2.art20_8.admin_fees.amount_10k_yuan": 182.68,
-            **{f"t3.{r}.{c}": n for r, n in (("new_received", 26), ("granted", 12), ("partially_granted", 10),
-                                               ("denied_third_party", 2), ("unable_not_held", 2), ("results_total", 26))
-               for c in ("natural_person", "total")}},
+    "003": {
+        f"t3.{r}.{c}": 1
+        for r in ("new_received", "granted", "results_total")
+        for c in ("natural_person", "total")
+    },
+    "004": {
+        "t2.art20_5.admin_licensing.decisions": 18227,
+        "t2.art20_6.admin_penalty.decisions": 202,
+        "t2.art20_6.admin_coercion.decisions": 31,
+        "t2.art20_8.admin_fees.amount_10k_yuan": 182.68,
+        **{
+            f"t3.{r}.{c}": n
+            for r, n in (
+                ("new_received", 26),
+                ("granted", 12),
+                ("partially_granted", 10),
+                ("denied_third_party", 2),
+                ("unable_not_held", 2),
+                ("results_total", 26),
+            )
+            for c in ("natural_person", "total")
+        },
+    },
 }
 
 # (rule, line) of every deterministic finding, spec §6.2. 001 is, like 000, a township whose three
 # tables are all zero, so S-T2-ACTIVITY (tables-all-zero) applies to it as well.
 FINDINGS = {
     "000": {("tables-all-zero", 13), ("conversion-artifact", 399), ("report-date-missing", None)},
-    "001": {("personal-info-exposed", 28), ("template-hybrid-row", 81), ("part-heading-nonstandard", 456),
-            ("fee-statement-vague", 460), ("tables-all-zero", 56)},
-    "002": {("title-nonstandard", 1), ("statistics-period-missing", None), ("conversion-artifact", 303),
-            ("section6-items-missing", 343), ("report-date-invalid", 346)},
-    "003": {("contact-info-malformed", 2), ("conversion-artifact", 2), ("conversion-artifact", 64),
-            ("conversion-artifact", 297), ("truncated-sentence", 402), ("section6-item-empty", 408),
-            ("report-date-missing", None)},
-    "004": {("contact-info-malformed", 4), ("vague-time-reference", 15), ("conversion-artifact", 408),
-            ("fee-statement-vague", 413), ("section6-item-empty", 414), ("report-date-missing", None)},
+    "001": {
+        ("personal-info-exposed", 28),
+        ("template-hybrid-row", 81),
+        ("part-heading-nonstandard", 456),
+        ("fee-statement-vague", 460),
+        ("tables-all-zero", 56),
+    },
+    "002": {
+        ("title-nonstandard", 1),
+        ("statistics-period-missing", None),
+        ("conversion-artifact", 303),
+        ("section6-items-missing", 343),
+        ("report-date-invalid", 346),
+    },
+    "003": {
+        ("contact-info-malformed", 2),
+        ("conversion-artifact", 2),
+        ("conversion-artifact", 64),
+        ("conversion-artifact", 297),
+        ("truncated-sentence", 402),
+        ("section6-item-empty", 408),
+        ("report-date-missing", None),
+    },
+    "004": {
+        ("contact-info-malformed", 4),
+        ("vague-time-reference", 15),
+        ("conversion-artifact", 408),
+        ("fee-statement-vague", 413),
+        ("section6-item-empty", 414),
+        ("report-date-missing", None),
+    },
 }
 
 META = {

@@ -18,13 +18,23 @@ from nianbao.render.wrap import Hanging, breaks
 from nianbao.review import review_bytes
 
 TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-.*]*[0-9A-Za-z*]")
-LONG = Finding(rule="personal-info-exposed", severity="error", part=None, location=Location(line=28),
-               message="公开了个人手机号码 5 处（4 个不同号码）：187****7806（第 28 行）、151****6508（第 34 行）、"
-                       "136****4967（第 39 行）、178****1422（第 49 行）；应删除，只保留办公室的公开联系方式",
-               evidence="联系人：张三，手机 187****7806，办公电话 0533-7870969，邮箱 zibojingkaiqubangongshi@zb.shandong.cn")
-LLM = Finding(rule="narrative-table-mismatch", severity="warning", part="一", source="llm",
-              location=Location(line=9, cell="t3.results_total.natural_person"),
-              message="叙述说全年受理政府信息公开申请1234件、办结1,230件，表三「（七）总计」行「自然人」列为 26 件")
+LONG = Finding(
+    rule="personal-info-exposed",
+    severity="error",
+    part=None,
+    location=Location(line=28),
+    message="公开了个人手机号码 5 处（4 个不同号码）：187****7806（第 28 行）、151****6508（第 34 行）、"
+    "136****4967（第 39 行）、178****1422（第 49 行）；应删除，只保留办公室的公开联系方式",
+    evidence="联系人：张三，手机 187****7806，办公电话 0533-7870969，邮箱 zibojingkaiqubangongshi@zb.shandong.cn",
+)
+LLM = Finding(
+    rule="narrative-table-mismatch",
+    severity="warning",
+    part="一",
+    source="llm",
+    location=Location(line=9, cell="t3.results_total.natural_person"),
+    message="叙述说全年受理政府信息公开申请1234件、办结1,230件，表三「（七）总计」行「自然人」列为 26 件",
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +64,10 @@ def test_lines_fit_nothing_is_split_and_continuations_hang(review, width):
     continuation = lines[start + 1]
     assert continuation.startswith(" " * 7) and not continuation.startswith(" " * 8)
     assert any("「大模型判断」" in line for line in lines)
-    assert any("表三「（七）总计」行「自然人」列" in "".join(lines[i:i + 3]).replace(" ", "") for i in range(len(lines)))
+    assert any(
+        "表三「（七）总计」行「自然人」列" in "".join(lines[i : i + 3]).replace(" ", "")
+        for i in range(len(lines))
+    )
     assert any("格式模板：混用" in line for line in lines)
 
 
@@ -62,8 +75,9 @@ def test_piped_output_is_one_plain_line_a_paragraph(review):
     lines = rendered(review, 60, piped=True)
     assert "\x1b" not in "".join(lines)
     found = [line for line in lines if "公开了个人手机号码" in line]
-    assert found and all(line.startswith("  错误 ") and line.endswith("[personal-info-exposed] 第28行")
-                         for line in found)
+    assert found and all(
+        line.startswith("  错误 ") and line.endswith("[personal-info-exposed] 第28行") for line in found
+    )
     assert "按配置停用的规则（未检查）：vague-time-reference" in lines
     assert not any("用时" in line or "ms" in line for line in lines)
 

@@ -38,19 +38,43 @@ def _markdown_report(values: dict) -> str:
     t2 = []
     for block, rows in S.T2_2021.items():
         cols = next(iter(rows.values()))
-        t2 += [f"| {S.T2_LABELS_ZH[block]} |", "| 信息内容 | " + " | ".join(S.T2_LABELS_ZH[c] for c in cols) + " |",
-               "|---|---|"]
+        t2 += [
+            f"| {S.T2_LABELS_ZH[block]} |",
+            "| 信息内容 | " + " | ".join(S.T2_LABELS_ZH[c] for c in cols) + " |",
+            "|---|---|",
+        ]
         for row, cols in rows.items():
-            t2.append("| " + " | ".join([S.T2_LABELS_ZH[row], *(f"{values[f't2.{block}.{row}.{c}']:g}" for c in cols)]) + " |")
-    t3 = ["| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |"]
+            t2.append(
+                "| "
+                + " | ".join([S.T2_LABELS_ZH[row], *(f"{values[f't2.{block}.{row}.{c}']:g}" for c in cols)])
+                + " |"
+            )
+    t3 = [
+        "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |"
+    ]
     from report_builder import _T3_LABELS
+
     for row, labels in _T3_LABELS.items():
-        t3.append("| " + " | ".join([labels[-1], *(str(values[f"t3.{row}.{c}"]) for c in S.T3_COLUMNS)]) + " |")
-    t4 = ["| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
-          "| " + " | ".join(str(values[f"t4.{g}.{c}"]) for g in S.T4_GROUPS for c in S.T4_COLUMNS) + " |"]
-    return "\n".join([head + "二、主动公开政府信息情况", *t2, "三、收到和处理政府信息公开申请情况", *t3,
-                      "四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", *t4,
-                      "五、存在的主要问题及改进情况", tail])
+        t3.append(
+            "| " + " | ".join([labels[-1], *(str(values[f"t3.{row}.{c}"]) for c in S.T3_COLUMNS)]) + " |"
+        )
+    t4 = [
+        "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+        "| " + " | ".join(str(values[f"t4.{g}.{c}"]) for g in S.T4_GROUPS for c in S.T4_COLUMNS) + " |",
+    ]
+    return "\n".join(
+        [
+            head + "二、主动公开政府信息情况",
+            *t2,
+            "三、收到和处理政府信息公开申请情况",
+            *t3,
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "行政复议 行政诉讼",
+            *t4,
+            "五、存在的主要问题及改进情况",
+            tail,
+        ]
+    )
 
 
 def test_markdown_pipe_rows_on_one_line():
@@ -62,9 +86,17 @@ def test_markdown_pipe_rows_on_one_line():
 def test_inline_rows_of_pdf_text():
     """PDF text layer: a label followed by its numbers on one line; table 四 as 15 numbers."""
     values = clean_values()
-    lines = ["某县人民政府2024年政府信息公开工作年度报告", "一、总体情况", "（略）", "二、主动公开政府信息情况",
-             "第二十条第（五）项", "信息内容 本年处理决定数量", "行政许可 18227",
-             "三、收到和处理政府信息公开申请情况", "申请人情况"]
+    lines = [
+        "某县人民政府2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "（略）",
+        "二、主动公开政府信息情况",
+        "第二十条第（五）项",
+        "信息内容 本年处理决定数量",
+        "行政许可 18227",
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况",
+    ]
     lines += ["一、本年新收政府信息公开申请数量 26 0 0 0 0 0 26", "（一）予以公开 12 0 0 0 0 0 12"]
     lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", " ".join(["0"] * 14 + ["1"])]
     ex = extract(load_bytes("\n".join(lines).encode()))

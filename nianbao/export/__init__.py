@@ -1,7 +1,7 @@
 """Writers of a batch's output, one per format. Each takes the reviews one at a time, in input
 order, as the batch hands them over, writes them and keeps nothing of them; ``finish`` adds the
-summary (None for a single input) and closes. So a file fills as the batch goes, and an interrupted
-batch still leaves a complete, valid file of what was done.
+summary (always given; a writer may leave it out for a single input) and closes. So a file fills
+as the batch goes, and an interrupted batch still leaves a complete, valid file of what was done.
 
 A writer for a new format implements ``Writer`` and is added to ``WRITERS`` (see cli.review)."""
 
@@ -21,5 +21,5 @@ class Writer(Protocol):
     def unreadable(self, index: int, path: str, reason: str) -> None:
         """An input that could not be reviewed, and why."""
 
-    def finish(self, summary: Summary | None) -> None:
+    def finish(self, summary: Summary) -> None:
         """The end of the batch (also when it was stopped): write the summary and close."""

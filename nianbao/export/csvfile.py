@@ -16,7 +16,7 @@ _MESSAGE = FINDING_HEADER.index("问题")
 
 
 def _only(message: str) -> list[str]:
-    return [*_BLANK[:_MESSAGE], message, *_BLANK[_MESSAGE + 1:]]
+    return [*_BLANK[:_MESSAGE], message, *_BLANK[_MESSAGE + 1 :]]
 
 
 class CsvWriter:
@@ -31,7 +31,10 @@ class CsvWriter:
         if review.findings:
             self.csv.writerows(report + finding_cells(f) for f in review.findings)
         else:  # none shown: none at all, or all below --min-severity
-            self.csv.writerow(report + _only("未发现问题" if not any(review.counts.values()) else "（低于所选级别的问题未列出）"))
+            self.csv.writerow(
+                report
+                + _only("未发现问题" if not any(review.counts.values()) else "（低于所选级别的问题未列出）")
+            )
         self.stream.flush()
 
     def unreadable(self, index: int, path: str, reason: str) -> None:

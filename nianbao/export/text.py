@@ -23,18 +23,24 @@ _STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unreadable": "
 
 def path_shown(review: Review, shown: Callable[[str], str]) -> Review:
     """The review with its file name made safe for a terminal or a document (JSON escapes it by itself)."""
-    return review.model_copy(update={"source": review.source.model_copy(update={"path": shown(review.source.path)})})
+    return review.model_copy(
+        update={"source": review.source.model_copy(update={"path": shown(review.source.path)})}
+    )
 
 
 def verdicts_line(summary: Summary) -> str:
     t = summary.totals
-    return (f"共 {t.reports} 份：通过 {t.passed}，有警告 {t.warned}，不通过 {t.failed}，无法读取 {t.unreadable}"
-            + (f"，未审阅（已中断）{t.unfinished}" if t.unfinished else ""))
+    return (
+        f"共 {t.reports} 份：通过 {t.passed}，有警告 {t.warned}，不通过 {t.failed}，无法读取 {t.unreadable}"
+        + (f"，未审阅（已中断）{t.unfinished}" if t.unfinished else "")
+    )
 
 
 def totals_line(summary: Summary) -> str:
     f = summary.totals.findings
-    return f"{verdicts_line(summary)}；问题：错误 {f['error']} 处，警告 {f['warning']} 处，提示 {f['info']} 处"
+    return (
+        f"{verdicts_line(summary)}；问题：错误 {f['error']} 处，警告 {f['warning']} 处，提示 {f['info']} 处"
+    )
 
 
 def _verdict(row: ReportRow) -> str:
@@ -52,7 +58,9 @@ class TextWriter:
     def unreadable(self, index: int, path: str, reason: str) -> None:
         if self.single:  # stderr says why, the exit status is 2: nothing to add here
             return
-        self.console.print(Text(f"{UNREADABLE_ZH}：{self.shown(path)}\n  {reason}\n", style=_STYLE["unreadable"]))
+        self.console.print(
+            Text(f"{UNREADABLE_ZH}：{self.shown(path)}\n  {reason}\n", style=_STYLE["unreadable"])
+        )
         self.console.file.flush()
 
     def finish(self, summary: Summary) -> None:
@@ -68,8 +76,10 @@ class TextWriter:
                 line.append(f"{shown(row.path)}：{row.reason}")
             else:
                 c = row.counts
-                line.append(f"{row.unit or '（未识别发布机关）'} {row.year or '（年度未知）'}年度 · "
-                            f"{template_zh(row.template)} · 错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}")
+                line.append(
+                    f"{row.unit or '（未识别发布机关）'} {row.year or '（年度未知）'}年度 · "
+                    f"{template_zh(row.template)} · 错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}"
+                )
                 line.append(f"  {shown(row.path)}", style="dim")
             out.print(line)
             for e in row.first_errors:
@@ -77,7 +87,11 @@ class TextWriter:
         if rules := summary.rules():
             out.print(Text("\n常见问题（涉及的报告数 · 处数 · 级别 · 规则）", style="bold"))
             for rule in rules:
-                out.print(Text(f"  {rule.reports} 份 · {rule.findings} 处 · {SEVERITY_ZH[rule.severity]} · {rule.rule}"))
+                out.print(
+                    Text(
+                        f"  {rule.reports} 份 · {rule.findings} 处 · {SEVERITY_ZH[rule.severity]} · {rule.rule}"
+                    )
+                )
         out.file.flush()
 
 
@@ -105,14 +119,23 @@ class MarkdownWriter:
     def finish(self, summary: Summary) -> None:
         if self.single:
             return
-        out = ["# 批量审阅汇总", "", totals_line(summary), "", f"_{_SORT_ZH[summary.sort]}{_MIN_ZH[summary.min_severity]}_",
-               "", "| " + " | ".join(SUMMARY_HEADER) + " |", "|" + "---|" * len(SUMMARY_HEADER)]
+        out = [
+            "# 批量审阅汇总",
+            "",
+            totals_line(summary),
+            "",
+            f"_{_SORT_ZH[summary.sort]}{_MIN_ZH[summary.min_severity]}_",
+            "",
+            "| " + " | ".join(SUMMARY_HEADER) + " |",
+            "|" + "---|" * len(SUMMARY_HEADER),
+        ]
         self.stream.write(("\n---\n\n" if self.count else "") + "\n".join(out) + "\n")
         for row in summary.rows():
             cells = summary_cells(row.model_copy(update={"path": self.shown(row.path)}))
             self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
         if rules := summary.rules():
             self.stream.write("\n## 常见问题\n\n| 规则 | 级别 | 报告数 | 处数 |\n|---|---|---|---|\n")
-            self.stream.writelines(f"| `{c.rule}` | {SEVERITY_ZH[c.severity]} | {c.reports} | {c.findings} |\n"
-                                   for c in rules)
+            self.stream.writelines(
+                f"| `{c.rule}` | {SEVERITY_ZH[c.severity]} | {c.reports} | {c.findings} |\n" for c in rules
+            )
         self.stream.flush()

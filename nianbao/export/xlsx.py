@@ -35,10 +35,25 @@ from .rows import (
 )
 
 MAX_ROWS = 1_048_576  # Excel's, header included
-_FILLS = {VERDICT_ZH["fail"]: "FFC7CE", VERDICT_ZH["warn"]: "FFEB9C", VERDICT_ZH["pass"]: "C6EFCE",
-          UNREADABLE_ZH: "D9D9D9"}
-_WIDTHS = {"序号": 6, "文件": 40, "单位": 28, "问题": 60, "原文": 40, "位置": 24, "单元格": 36, "主要错误": 60,
-           "无法读取原因": 40, "规则": 28, "单元格键": 36}
+_FILLS = {
+    VERDICT_ZH["fail"]: "FFC7CE",
+    VERDICT_ZH["warn"]: "FFEB9C",
+    VERDICT_ZH["pass"]: "C6EFCE",
+    UNREADABLE_ZH: "D9D9D9",
+}
+_WIDTHS = {
+    "序号": 6,
+    "文件": 40,
+    "单位": 28,
+    "问题": 60,
+    "原文": 40,
+    "位置": 24,
+    "单元格": 36,
+    "主要错误": 60,
+    "无法读取原因": 40,
+    "规则": 28,
+    "单元格键": 36,
+}
 
 
 class _Sheet:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from extractors.extract import Extraction
 from extractors.part6 import ITEM_NAMES
 
-from ..models import AspectStatus, Finding
+from ..models import AspectStatus, Finding, FindingSource
 from ..rules.context import Context
 from .findings import already_empty_lines, finding
 
@@ -47,7 +47,11 @@ _RANK = {"missing": 0, "partial": 1, "covered": 2}
 def required(ex: Extraction, parts: tuple[str, ...] = ("一", "五", "六")) -> list[Aspect]:
     """The aspects the LLM judges in these parts; 考核/评议/追究 results only for a 人民政府
     (条例第五十条)."""
-    return [a for a in JUDGED if a.part in parts and (a.key != "assessment_results" or ex.meta.is_people_government)]
+    return [
+        a
+        for a in JUDGED
+        if a.part in parts and (a.key != "assessment_results" or ex.meta.is_people_government)
+    ]
 
 
 def merge(statuses: list[AspectStatus]) -> list[AspectStatus]:
@@ -64,7 +68,7 @@ def _heading_line(ex: Extraction, part: str) -> int | None:
     return next((h.line for h in ex.parts if h.part == part), None)
 
 
-def coverage_findings(statuses: list[AspectStatus], ctx: Context, source: str) -> list[Finding]:
+def coverage_findings(statuses: list[AspectStatus], ctx: Context, source: FindingSource) -> list[Finding]:
     """overview-aspect-missing, assessment-results-missing, section5-weak and section6-item-empty
     from the statuses. Only clear cases: an overview aspect that is missing (not merely thin),
     results missing altogether, part 五 without concrete problems or without measures, a part 六
@@ -75,32 +79,69 @@ def coverage_findings(statuses: list[AspectStatus], ctx: Context, source: str) -
     # 'partial' is a keyword count, too weak for a finding of its own
     falls_short = ("missing", "partial") if source == "llm" else ("missing",)
     by_key = {s.aspect: s for s in statuses if s.part in present}
-    out = [finding(ctx, "overview-aspect-missing", f"第一部分没有写「{BY_KEY[k].name}」方面的情况", source,
-                   line=_heading_line(ex, "一"))
-           for k in OVERVIEW if k in by_key and by_key[k].status == "missing"]
+    out = [
+        finding(
+            ctx,
+            "overview-aspect-missing",
+            f"第一部分没有写「{BY_KEY[k].name}」方面的情况",
+            source,
+            line=_heading_line(ex, "一"),
+        )
+        for k in OVERVIEW
+        if k in by_key and by_key[k].status == "missing"
+    ]
     results = by_key.get("assessment_results")
     if results and results.status in falls_short and ex.meta.is_people_government:
         anchor = results if results.evidence else by_key.get("supervision", results)
-        message = ("没有写明工作考核、社会评议和责任追究的结果（未发生也应明确写明），只写制度或工作措施不够"
-                   if results.status == "missing" else
-                   f"工作考核、社会评议和责任追究只写明了部分结果：{results.summary or '其余几项未写结果'}（未发生也应明确写明）")
-        out.append(finding(ctx, "assessment-results-missing", message, source, anchor.evidence,
-                           anchor.line or _heading_line(ex, "一")))
+        message = (
+            "没有写明工作考核、社会评议和责任追究的结果（未发生也应明确写明），只写制度或工作措施不够"
+            if results.status == "missing"
+            else f"工作考核、社会评议和责任追究只写明了部分结果：{results.summary or '其余几项未写结果'}（未发生也应明确写明）"
+        )
+        out.append(
+            finding(
+                ctx,
+                "assessment-results-missing",
+                message,
+                source,
+                anchor.evidence,
+                anchor.line or _heading_line(ex, "一"),
+            )
+        )
     problems, measures, rectification = (by_key.get(k) for k in ("problems", "measures", "rectification"))
     lacking = []
     if problems and problems.status != "covered":
-        lacking.append("没有列出存在的问题" if problems.status == "missing" else "存在的问题只有一条或过于笼统")
+        lacking.append(
+            "没有列出存在的问题" if problems.status == "missing" else "存在的问题只有一条或过于笼统"
+        )
     if measures and measures.status in falls_short:
         lacking.append("没有改进措施" if measures.status == "missing" else "改进措施笼统或与所列问题不对应")
     if lacking:
         if rectification and rectification.status == "missing":
             lacking.append("也未说明上年度问题的整改情况")
-        anchor = problems if problems and problems.evidence else measures or problems
-        out.append(finding(ctx, "section5-weak", "第五部分" + "，".join(lacking), source,
-                           anchor.evidence, anchor.line or _heading_line(ex, "五")))
+        weak = problems if problems and problems.evidence else measures or problems
+        assert weak is not None  # something is lacking only where problems or measures were judged
+        out.append(
+            finding(
+                ctx,
+                "section5-weak",
+                "第五部分" + "，".join(lacking),
+                source,
+                weak.evidence,
+                weak.line or _heading_line(ex, "五"),
+            )
+        )
     reported = already_empty_lines(ctx)
-    out += [finding(ctx, "section6-item-empty", f"「{BY_KEY[s.aspect].name}」内容空泛：{s.summary or '只有套话或一句话'}",
-                    source, s.evidence, s.line)
-            for s in by_key.values()  # the fee has rules of its own (fee-statement-vague)
-            if s.part == "六" and s.aspect != "fee" and s.status == "partial" and s.line not in reported]
+    out += [
+        finding(
+            ctx,
+            "section6-item-empty",
+            f"「{BY_KEY[s.aspect].name}」内容空泛：{s.summary or '只有套话或一句话'}",
+            source,
+            s.evidence,
+            s.line,
+        )
+        for s in by_key.values()  # the fee has rules of its own (fee-statement-vague)
+        if s.part == "六" and s.aspect != "fee" and s.status == "partial" and s.line not in reported
+    ]
     return out

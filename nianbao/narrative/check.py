@@ -39,12 +39,20 @@ class CheckResult:
         out = [f"大模型服务：{s.provider}（{s.endpoint}，模型 {s.model}，结构化方式 {s.method}）"]
         out.append(("✓" if self.reached else "✗") + (" 模型可用" if self.reached else " 无法使用该模型"))
         if self.reached:
-            out.append(("✓" if self.structured else "✗") + (" 按要求返回了 JSON" if self.structured
-                                                             else " 没有按要求返回 JSON，请换 NIANBAO_LLM_METHOD 或模型"))
+            out.append(
+                ("✓" if self.structured else "✗")
+                + (
+                    " 按要求返回了 JSON"
+                    if self.structured
+                    else " 没有按要求返回 JSON，请换 NIANBAO_LLM_METHOD 或模型"
+                )
+            )
         out += [f"  {p}" for p in self.problems]
         if self.call:
-            out.append(f"用时 {self.latency_ms} 毫秒，输入 {self.call.tokens_in}（缓存 {self.call.tokens_cached}）"
-                       f"/ 输出 {self.call.tokens_out} tokens")
+            out.append(
+                f"用时 {self.latency_ms} 毫秒，输入 {self.call.tokens_in}（缓存 {self.call.tokens_cached}）"
+                f"/ 输出 {self.call.tokens_out} tokens"
+            )
         return out
 
 
@@ -56,8 +64,12 @@ def check(settings: LLMSettings) -> CheckResult:
     llm = StructuredLLM(settings, Echo, report=result.problems.append)
     start = time.perf_counter()
     try:
-        answer = llm.ask([("system", _SYSTEM), ("human", f"词：{WORD}")], lambda error: f"格式不对（{error}），请只输出 JSON 对象。",
-                         call, time.monotonic() + settings.timeout * 2)
+        answer = llm.ask(
+            [("system", _SYSTEM), ("human", f"词：{WORD}")],
+            lambda error: f"格式不对（{error}），请只输出 JSON 对象。",
+            call,
+            time.monotonic() + settings.timeout * 2,
+        )
     except LLMFailure as exc:  # its reason is in result.problems already
         result.reached = exc.answered
     else:

@@ -20,8 +20,10 @@ def check_command() -> None:
 
     settings = LLMSettings.from_env()
     if settings is None:
-        raise UserError("没有配置大模型：设置 NIANBAO_LLM_PROVIDER（deepseek / qwen / openai / vllm / ollama / custom）"
-                        "和 OPENAI_API_KEY，或 OPENAI_BASE_URL")
+        raise UserError(
+            "没有配置大模型：设置 NIANBAO_LLM_PROVIDER（deepseek / qwen / openai / vllm / ollama / custom）"
+            "和 OPENAI_API_KEY，或 OPENAI_BASE_URL"
+        )
     result = check(settings)
     typer.echo("\n".join(result.lines()))
     raise typer.Exit(result.status)

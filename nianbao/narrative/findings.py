@@ -6,23 +6,34 @@ from __future__ import annotations
 from extractors.part6 import part6_items
 
 from ..claims import mismatch_message, regex_claims
-from ..models import Claim, Finding
+from ..models import Claim, Finding, FindingSource
 from ..rules import REGISTRY, to_finding
 from ..rules.context import Context
 from ..rules.registry import Hit
 from ..rules.section6_rules import item_empty
 
 # Text rules the LLM reports as observations; coverage rules come from the aspects (aspects.py).
-OBSERVATION_RULES = ("boilerplate-text", "foreign-text-pasted", "typo", "narrative-internal-inconsistency",
-                     "scope-unclear")
+OBSERVATION_RULES = (
+    "boilerplate-text",
+    "foreign-text-pasted",
+    "typo",
+    "narrative-internal-inconsistency",
+    "scope-unclear",
+)
 
 
-def finding(ctx: Context, rule_id: str, message: str, source: str, evidence: str = "",
-            line: int | None = None) -> Finding:
+def finding(
+    ctx: Context,
+    rule_id: str,
+    message: str,
+    source: FindingSource,
+    evidence: str = "",
+    line: int | None = None,
+) -> Finding:
     return to_finding(REGISTRY[rule_id], Hit(message, evidence=evidence, line=line), ctx, source)
 
 
-def claim_findings(claims: list[Claim], ctx: Context, source: str) -> list[Finding]:
+def claim_findings(claims: list[Claim], ctx: Context, source: FindingSource) -> list[Finding]:
     """narrative-table-mismatch for claims that contradict the tables, compared by code; a
     mismatch the deterministic rule already reports (the same metric and value) is not repeated."""
     tables = ctx.ex.tables
@@ -40,11 +51,18 @@ def already_empty_lines(ctx: Context) -> set[int]:
     """Every line of the part 六 items the deterministic section6-item-empty rule reports, so
     the narrative review does not report them again."""
     flagged = {hit.line for hit in item_empty(ctx)}
-    return {line for item in part6_items(ctx.ex) if item.heading.line in flagged
-            for line in (item.heading.line, *(p.line for p in item.body))}
+    return {
+        line
+        for item in part6_items(ctx.ex)
+        if item.heading.line in flagged
+        for line in (item.heading.line, *(p.line for p in item.body))
+    }
 
 
 def unavailable_finding(ctx: Context, reason: str, attempts: int) -> Finding:
-    return finding(ctx, "narrative-review-unavailable",
-                   f"大模型审阅不可用：{reason}，共尝试 {attempts} 次；叙述部分改用启发式检查，确定性检查结果不受影响",
-                   "rule")
+    return finding(
+        ctx,
+        "narrative-review-unavailable",
+        f"大模型审阅不可用：{reason}，共尝试 {attempts} 次；叙述部分改用启发式检查，确定性检查结果不受影响",
+        "rule",
+    )

@@ -13,7 +13,6 @@ from extractors.extract import Extraction
 from extractors.normalize import fold
 from extractors.personal import PRIVATE_NUMBER  # kept out of third-party requests
 
-
 FRONT = "前文"  # the label of the text before part 一
 # the prompt delimits the report with <report>…</report>; the text must not close it early
 _DELIMITER = re.compile(r"<(/?)report>", re.IGNORECASE)
@@ -34,8 +33,10 @@ def _checked_by_code(ex: Extraction, p: Paragraph) -> bool:
     would only be paid to read them again."""
     if ex.part_of(p.line) is not None:
         return False
-    return (ex.meta.contact is not None and p.line == ex.meta.contact.line) or (
-        bool(ex.meta.title) and len(p.text) <= 60 and fold(p.text) in ex.meta.title)
+    title = ex.meta.title
+    return (ex.meta.contact is not None and p.line == ex.meta.contact.line) or bool(
+        title and len(p.text) <= 60 and fold(p.text) in title
+    )
 
 
 def narrative_paragraphs(ex: Extraction) -> list[Paragraph]:
@@ -44,10 +45,15 @@ def narrative_paragraphs(ex: Extraction) -> list[Paragraph]:
     masked, the prompt's delimiter defused. Quotes are verified against this text."""
     end = ex.meta.signature_line
     prose = sorted([*ex.narrative, *ex.narrative_table_rows()], key=lambda p: p.line)
-    return [Paragraph(_DELIMITER.sub(r"＜\1report＞", PRIVATE_NUMBER.sub(lambda m: "*" * len(m.group(0)), p.text)),
-                      p.line, p.page)
-            for p in prose
-            if p.text.strip() and (end is None or p.line < end) and not _checked_by_code(ex, p)]
+    return [
+        Paragraph(
+            _DELIMITER.sub(r"＜\1report＞", PRIVATE_NUMBER.sub(lambda m: "*" * len(m.group(0)), p.text)),
+            p.line,
+            p.page,
+        )
+        for p in prose
+        if p.text.strip() and (end is None or p.line < end) and not _checked_by_code(ex, p)
+    ]
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,9 @@ class Chunk:
         return "\n".join(f"{p.line}: {p.text}" for p in self.paragraphs)
 
 
-def split_by_part(paragraphs: list[Paragraph], ex: Extraction, budget: int, per_cjk: float = 0.6) -> list[Chunk]:
+def split_by_part(
+    paragraphs: list[Paragraph], ex: Extraction, budget: int, per_cjk: float = 0.6
+) -> list[Chunk]:
     """Whole parts packed into requests of at most ``budget`` estimated tokens, in reading order."""
 
     def _cost(paragraphs: list[Paragraph]) -> int:
@@ -81,7 +89,9 @@ def split_by_part(paragraphs: list[Paragraph], ex: Extraction, budget: int, per_
 
     def flush() -> None:
         if pending:
-            chunks.append(Chunk(tuple(p for _, ps in pending for p in ps), tuple(label for label, _ in pending)))
+            chunks.append(
+                Chunk(tuple(p for _, ps in pending for p in ps), tuple(label for label, _ in pending))
+            )
             pending.clear()
 
     for label, group in groups:

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any, Generic, TypeVar, cast
 
 import httpcore2
 import httpx2
@@ -27,12 +28,17 @@ from ..models import LLMCall
 from .inputs import estimate_tokens
 from .settings import LLMSettings
 
+_Answer = TypeVar("_Answer", bound=pydantic.BaseModel)  # the schema a StructuredLLM answers in
 MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After would stall a whole batch
 _ROLES = {"human": "user", "ai": "assistant"}  # langchain's names -> the wire's, as the audit log keeps them
 Messages = list[tuple[str, str]]
 # the answer arrived but is not the schema: re-ask, never retry blindly
-_INVALID = (pydantic.ValidationError, OutputParserException, openai.LengthFinishReasonError,
-            openai.ContentFilterFinishReasonError)
+_INVALID = (
+    pydantic.ValidationError,
+    OutputParserException,
+    openai.LengthFinishReasonError,
+    openai.ContentFilterFinishReasonError,
+)
 
 
 class LLMFailure(UserError):
@@ -93,8 +99,12 @@ class _BoundedBackend(httpcore2.SyncBackend):
     unbounded; a thread abandoned at the deadline, its client closed, would read on if the close
     fell while it was still connecting."""
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None) -> httpcore2.NetworkStream:
-        return _BoundedStream(super().connect_tcp(host, port, _until_end(timeout), local_address, socket_options))
+    def connect_tcp(
+        self, host, port, timeout=None, local_address=None, socket_options=None
+    ) -> httpcore2.NetworkStream:
+        return _BoundedStream(
+            super().connect_tcp(host, port, _until_end(timeout), local_address, socket_options)
+        )
 
 
 def _bounded_client() -> httpx2.Client:
@@ -106,7 +116,8 @@ def _bounded_client() -> httpx2.Client:
     backend = _BoundedBackend()
     for transport in (client._transport, *client._mounts.values()):
         if transport is not None:  # None: a host NO_PROXY exempts, served by client._transport
-            transport._pool._network_backend = backend
+            # typed BaseTransport; the default client builds only HTTPTransport (direct or proxy)
+            cast(httpx2.HTTPTransport, transport)._pool._network_backend = backend
     return client
 
 
@@ -114,7 +125,9 @@ def _transient(exc: BaseException) -> bool:
     """What openai itself would retry: timeouts, lost connections, 408/409/429 and 5xx."""
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
-    return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409, 429) or exc.status_code >= 500)
+    return isinstance(exc, openai.APIStatusError) and (
+        exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    )
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
@@ -144,8 +157,12 @@ def describe(exc: BaseException, settings: LLMSettings) -> str:
         return f"无法连接大模型服务（{where}）"
     if isinstance(exc, openai.APIStatusError):
         code = exc.status_code
-        what = {401: "鉴权失败，请检查 OPENAI_API_KEY", 403: "无权访问", 404: "模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL",
-                429: "被限流"}.get(code, "服务器错误" if code >= 500 else "请求被拒绝")
+        what = {
+            401: "鉴权失败，请检查 OPENAI_API_KEY",
+            403: "无权访问",
+            404: "模型或地址不存在，请检查 NIANBAO_MODEL 和 OPENAI_BASE_URL",
+            429: "被限流",
+        }.get(code, "服务器错误" if code >= 500 else "请求被拒绝")
         # a 400 usually names the cause, e.g. DeepSeek's 「This response_format type is unavailable now」
         detail = exc.body.get("message") if code in (400, 404, 422) and isinstance(exc.body, dict) else None
         return f"{what}（HTTP {code}{'：' + str(detail)[:80] if detail else ''}；{where}）"
@@ -182,11 +199,15 @@ def _brief(exc: BaseException) -> str:
     return text.split("Got: ", 1)[-1][:300]
 
 
-class StructuredLLM:
+class StructuredLLM(Generic[_Answer]):
     """Thread-safe: the chat model is shared, each ``ask`` keeps its own state."""
 
-    def __init__(self, settings: LLMSettings, schema: type[pydantic.BaseModel],
-                 report: Callable[[str], None] = report_once):
+    def __init__(
+        self,
+        settings: LLMSettings,
+        schema: type[_Answer],
+        report: Callable[[str], None] = report_once,
+    ):
         self.settings = settings
         self.report = report  # where a failure is told (``nianbao llm check`` prints it itself)
         body = dict(settings.extra_body)
@@ -195,18 +216,27 @@ class StructuredLLM:
         in_body = settings.length_field == "max_tokens"
         if in_body:
             body.setdefault("max_tokens", settings.max_output_tokens)
-        chat = ChatOpenAI(model=settings.model, base_url=settings.endpoint, api_key=settings.api_key or "not-needed",
-                          timeout=settings.timeout, max_retries=0, temperature=0,
-                          max_tokens=None if in_body else settings.max_output_tokens,
-                          reasoning_effort=body.pop("reasoning_effort", None),  # langchain keeps temperature only then
-                          extra_body=body or None, use_responses_api=False, http_client=_bounded_client(),
-                          http_socket_options=())  # else langchain tunes (and warns about) the unused async client
+        chat = ChatOpenAI(
+            model=settings.model,
+            base_url=settings.endpoint,
+            api_key=pydantic.SecretStr(settings.api_key or "not-needed"),
+            timeout=settings.timeout,
+            max_retries=0,
+            temperature=0,
+            max_completion_tokens=None if in_body else settings.max_output_tokens,  # max_tokens' alias
+            reasoning_effort=body.pop("reasoning_effort", None),  # langchain keeps temperature only then
+            extra_body=body or None,
+            use_responses_api=False,
+            http_client=_bounded_client(),
+            http_socket_options=(),
+        )  # else langchain tunes (and warns about) the unused async client
         self.runnable = chat.with_structured_output(schema, method=settings.method, include_raw=True)
         self._deadline = threading.local()  # per thread: batches share this instance
-        self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff * 16,
-                                                jitter=settings.backoff)
+        self._backoff = wait_exponential_jitter(
+            multiplier=settings.backoff, max=settings.backoff * 16, jitter=settings.backoff
+        )
 
-    def ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall, deadline: float) -> pydantic.BaseModel:
+    def ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall, deadline: float) -> _Answer:
         """The parsed answer; ``call`` records attempts, tokens, latency and the error. Nothing runs
         past ``deadline`` (a ``time.monotonic()`` value): no retry starts, and a request in flight
         ends there. Raises LLMFailure."""
@@ -221,7 +251,7 @@ class StructuredLLM:
         finally:
             call.latency_ms = round((time.perf_counter() - start) * 1000)
 
-    def _ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall) -> pydantic.BaseModel:
+    def _ask(self, messages: Messages, reask: Callable[[str], str], call: LLMCall) -> _Answer:
         try:
             parsed, raw, error = self._with_retries(messages, call)
             if error:
@@ -229,7 +259,8 @@ class StructuredLLM:
                 parsed, _, error = self._with_retries(followup, call)
                 if error:
                     raise LLMFailure(f"两次输出都不符合格式（{error[:80]}）", answered=True)
-            return parsed
+            # no error: _attempt answered (parsed, "", ""), so parsed is set
+            return cast(_Answer, parsed)
         except openai.APITimeoutError as exc:
             if time.monotonic() >= self._deadline.value:  # cut by the deadline, not by its own timeout
                 raise over_budget(self.settings) from exc
@@ -237,9 +268,14 @@ class StructuredLLM:
         except openai.APIError as exc:
             raise LLMFailure(describe(exc, self.settings)) from exc
 
-    def _with_retries(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
-        retrying = Retrying(stop=stop_after_attempt(self.settings.max_attempts) | self._past_deadline,
-                            wait=self._wait, retry=retry_if_exception(_transient), reraise=True)
+    def _with_retries(self, messages: Messages, call: LLMCall) -> tuple[_Answer | None, str, str]:
+        retrying = Retrying(
+            # tenacity types ``|`` for its stop classes only; stop_any calls any predicate alike
+            stop=stop_after_attempt(self.settings.max_attempts) | self._past_deadline,  # type: ignore[operator]
+            wait=self._wait,
+            retry=retry_if_exception(_transient),
+            reraise=True,
+        )
         return retrying(self._attempt, messages, call)
 
     def _past_deadline(self, state: RetryCallState) -> bool:
@@ -249,15 +285,17 @@ class StructuredLLM:
         after = _retry_after(state.outcome.exception() if state.outcome else None)
         return min(max(after, 0.0), MAX_RETRY_AFTER) if after is not None else self._backoff(state)
 
-    def _attempt(self, messages: Messages, call: LLMCall) -> tuple[pydantic.BaseModel | None, str, str]:
+    def _attempt(self, messages: Messages, call: LLMCall) -> tuple[_Answer | None, str, str]:
         """One request: (parsed, "", "") or (None, raw text, why it does not fit)."""
         now = time.monotonic()
         if now >= self._deadline.value:  # e.g. the re-ask, whose first attempt no stop condition guards
             raise over_budget(self.settings)
         call.attempts += 1
         sent = estimate_tokens("".join(text for _, text in messages), self.settings.tokens_per_cjk)
-        exchange = {"messages": [{"role": _ROLES.get(role, role), "content": text} for role, text in messages],
-                    "answer": None}
+        exchange: dict[str, Any] = {  # the audit log's record of this request
+            "messages": [{"role": _ROLES.get(role, role), "content": text} for role, text in messages],
+            "answer": None,
+        }
         call.exchanges.append(exchange)
         started = time.perf_counter()
         try:
@@ -285,8 +323,13 @@ class StructuredLLM:
         call.tokens_in += tokens_in
         call.tokens_cached += cached
         call.tokens_out += tokens_out
-        exchange.update(answer=text, tokens_in=tokens_in, tokens_cached=cached, tokens_out=tokens_out,
-                        model=(raw.response_metadata or {}).get("model_name") or self.settings.model)
+        exchange.update(
+            answer=text,
+            tokens_in=tokens_in,
+            tokens_cached=cached,
+            tokens_out=tokens_out,
+            model=(raw.response_metadata or {}).get("model_name") or self.settings.model,
+        )
         if result["parsed"] is not None:
             return result["parsed"], "", ""
         error = result["parsing_error"]

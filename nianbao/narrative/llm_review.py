@@ -13,7 +13,7 @@ from extractors.extract import Extraction
 
 from ..claims import METRICS
 from ..config import Config, ConfigError
-from ..models import AspectStatus, Claim, Finding, LLMCall, Narrative
+from ..models import AspectStatus, Claim, Finding, FindingSource, LLMCall, Narrative
 from ..rules import REGISTRY
 from ..rules.context import Context
 from .aspects import JUDGED, coverage_findings, merge, required
@@ -27,7 +27,7 @@ from .schema import NarrativeOut
 from .settings import LLMSettings
 from .verify import QuoteIndex, normalise, verify
 
-SOURCE = "llm"
+SOURCE: FindingSource = "llm"
 PROMPT = "narrative_review"
 _PART_NAMES = {FRONT: "前文", "一": "第一部分", "五": "第五部分", "六": "第六部分"}
 
@@ -57,12 +57,16 @@ class LLMReviewer:
         what the instructions and the answer leave (Ollama's 4096 tokens cut a prompt silently)."""
         budget = self.settings.max_input_tokens
         if self.settings.context:
-            fixed = estimate_tokens(self.prompt.system + self.prompt.user.template, self.settings.tokens_per_cjk)
+            fixed = estimate_tokens(
+                self.prompt.system + self.prompt.user.template, self.settings.tokens_per_cjk
+            )
             fixed += 64  # the issuer, year, parts and aspect keys filled into the user message
             budget = min(budget, self.settings.context - self.settings.max_output_tokens - fixed)
         if budget < 200:
-            raise ConfigError(f"模型上下文（{self.settings.context} tokens）放不下提示词和回答，"
-                              "请增大 NIANBAO_LLM_CONTEXT（并相应配置模型服务）")
+            raise ConfigError(
+                f"模型上下文（{self.settings.context} tokens）放不下提示词和回答，"
+                "请增大 NIANBAO_LLM_CONTEXT（并相应配置模型服务）"
+            )
         return budget
 
     def __call__(self, ex: Extraction, config: Config) -> tuple[Narrative, list[Finding]]:
@@ -75,9 +79,17 @@ class LLMReviewer:
             for chunk in split_by_part(paragraphs, ex, self.input_budget, self.settings.tokens_per_cjk):
                 if time.monotonic() >= deadline:
                     raise over_budget(self.settings)
-                calls.append(LLMCall(model=self.settings.model, prompt=self.prompt.id, parts="".join(chunk.parts),
-                                     attempts=0))
-                answers.append((chunk, self.llm.ask(self._messages(ex, chunk), self._reask, calls[-1], deadline)))
+                calls.append(
+                    LLMCall(
+                        model=self.settings.model,
+                        prompt=self.prompt.id,
+                        parts="".join(chunk.parts),
+                        attempts=0,
+                    )
+                )
+                answers.append(
+                    (chunk, self.llm.ask(self._messages(ex, chunk), self._reask, calls[-1], deadline))
+                )
         except LLMFailure as exc:
             return self._degraded(ctx, calls, exc.reason)
         except Exception as exc:  # a bug while asking costs the LLM's part; later ones: nianbao.review
@@ -92,8 +104,13 @@ class LLMReviewer:
             parts += "（该部分较长，这里只是其中一段，其余在另一次请求中）"
         keys = [a.key for a in required(ex, chunk.parts)]
         user = self.prompt.user.substitute(
-            issuer=ex.meta.issuer or "未识别", kind="人民政府" if ex.meta.is_people_government else "非人民政府",
-            year=ex.meta.year or "未识别", parts=parts, aspect_keys="、".join(keys) or "无", report=chunk.text)
+            issuer=ex.meta.issuer or "未识别",
+            kind="人民政府" if ex.meta.is_people_government else "非人民政府",
+            year=ex.meta.year or "未识别",
+            parts=parts,
+            aspect_keys="、".join(keys) or "无",
+            report=chunk.text,
+        )
         return [("system", self.prompt.system), ("human", user)]
 
     def _reask(self, error: str) -> str:
@@ -103,15 +120,31 @@ class LLMReviewer:
         """What the narrative block records of the LLM: model, prompt, and the cost of every call."""
         if self.price is not None:
             for c in calls:
-                c.cost, c.currency = round(self.price.cost(c.tokens_in, c.tokens_cached, c.tokens_out), 6), self.price.currency
+                c.cost, c.currency = (
+                    round(self.price.cost(c.tokens_in, c.tokens_cached, c.tokens_out), 6),
+                    self.price.currency,
+                )
         tokens = {k: sum(getattr(c, k) for c in calls) for k in ("tokens_in", "tokens_cached", "tokens_out")}
-        cost = None if self.price is None else round(sum(c.cost for c in calls), 6)
-        return dict(model=self.settings.model, prompt=self.prompt.id, prompt_sha256=self.prompt.sha256, calls=calls,
-                    **tokens, cost=cost, currency=self.price and self.price.currency,
-                    latency_ms=sum(c.latency_ms for c in calls))
+        # with a price every call's cost is set just above: `or 0.0` only tells the type checker so
+        cost = None if self.price is None else round(sum(c.cost or 0.0 for c in calls), 6)
+        return dict(
+            model=self.settings.model,
+            prompt=self.prompt.id,
+            prompt_sha256=self.prompt.sha256,
+            calls=calls,
+            **tokens,
+            cost=cost,
+            currency=self.price and self.price.currency,
+            latency_ms=sum(c.latency_ms for c in calls),
+        )
 
-    def _review(self, ctx: Context, paragraphs: list[Paragraph], answers: list[tuple[Chunk, NarrativeOut]],
-                calls: list[LLMCall]) -> tuple[Narrative, list[Finding]]:
+    def _review(
+        self,
+        ctx: Context,
+        paragraphs: list[Paragraph],
+        answers: list[tuple[Chunk, NarrativeOut]],
+        calls: list[LLMCall],
+    ) -> tuple[Narrative, list[Finding]]:
         index = QuoteIndex(paragraphs, ctx.ex.part_of, {h.line for h in ctx.ex.parts})
         statuses: list[AspectStatus] = []
         claims: list[Claim] = []
@@ -122,8 +155,17 @@ class LLMReviewer:
             statuses += checked.aspects
             claims += checked.claims
             dropped += checked.dropped
-            notes += [finding(ctx, o.rule, o.message.strip()[:150] or REGISTRY[o.rule].summary, SOURCE,
-                              o.quote.strip(), line) for o, line in checked.observations]
+            notes += [
+                finding(
+                    ctx,
+                    o.rule,
+                    o.message.strip()[:150] or REGISTRY[o.rule].summary,
+                    SOURCE,
+                    o.quote.strip(),
+                    line,
+                )
+                for o, line in checked.observations
+            ]
         aspects = merge(statuses)
         findings = coverage_findings(aspects, ctx, SOURCE) + claim_findings(claims, ctx, SOURCE)
         seen = set()
@@ -136,13 +178,22 @@ class LLMReviewer:
         if not answers:
             note = "没有叙述文字，未调用大模型"
         summary = " ".join(out.summary.strip() for _, out in answers if out.summary.strip())
-        return Narrative(method="llm", aspects=aspects, claims=claims, summary=summary,
-                         dropped_quotes=sum(dropped.values()), dropped=dict(sorted(dropped.items())),
-                         note=note, **self._record(calls)), findings
+        return Narrative(
+            method="llm",
+            aspects=aspects,
+            claims=claims,
+            summary=summary,
+            dropped_quotes=sum(dropped.values()),
+            dropped=dict(sorted(dropped.items())),
+            note=note,
+            **self._record(calls),
+        ), findings
 
     def _degraded(self, ctx: Context, calls: list[LLMCall], reason: str) -> tuple[Narrative, list[Finding]]:
         narrative, findings = heuristic_review(ctx.ex, ctx.config)
         record = self._record(calls)
         attempts = sum(c.attempts for c in calls)
         note = f"大模型审阅不可用：{reason}，{attempts} 次尝试，用时 {record['latency_ms']} ms；叙述部分改用启发式检查"
-        return narrative.model_copy(update={**record, "note": note}), findings + [unavailable_finding(ctx, reason, attempts)]
+        return narrative.model_copy(update={**record, "note": note}), findings + [
+            unavailable_finding(ctx, reason, attempts)
+        ]

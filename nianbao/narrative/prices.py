@@ -46,5 +46,7 @@ def price_table(env: Mapping[str, str] = os.environ) -> dict[str, Price]:
     try:
         extra = {model: Price.model_validate(p) for model, p in json.loads(raw).items()}
     except (ValueError, AttributeError, ValidationError) as exc:
-        raise ConfigError(f"环境变量 NIANBAO_LLM_PRICES 无效：应为 {{模型: {{input, cached, output, currency}}}}（{str(exc)[:80]}）") from None
+        raise ConfigError(
+            f"环境变量 NIANBAO_LLM_PRICES 无效：应为 {{模型: {{input, cached, output, currency}}}}（{str(exc)[:80]}）"
+        ) from None
     return {**BUILT_IN, **extra}

@@ -36,5 +36,10 @@ def load_prompt(name: str, vocabulary: dict[str, str]) -> Prompt:
     user, _, reask = rest.partition(_SECTIONS[1])
     if not (user.strip() and reask.strip()):
         raise ValueError(f"prompts/{name}.md: sections {' and '.join(_SECTIONS)} are required")
-    return Prompt(name, hashlib.sha256(text.encode("utf-8")).hexdigest(), head.strip(),
-                  Template(user.strip()), Template(reask.strip()))
+    return Prompt(
+        name,
+        hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        head.strip(),
+        Template(user.strip()),
+        Template(reask.strip()),
+    )

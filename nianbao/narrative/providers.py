@@ -18,7 +18,11 @@ docs/llm-providers.md for the sources and what to re-check when a provider chang
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# how the answer is structured: the schema in the prompt, a strict JSON schema, or a tool call
+Method = Literal["json_mode", "json_schema", "function_calling"]
+OPENAI_BASE_URL = "https://api.openai.com/v1"  # also the endpoint when none is configured
 
 
 @dataclass(frozen=True)
@@ -27,26 +31,70 @@ class Preset:
     base_url: str | None  # None: must be configured (OPENAI_BASE_URL)
     model: str | None  # None: must be configured (NIANBAO_MODEL)
     length_field: str  # "max_tokens" (in the body) or "max_completion_tokens" (langchain's own)
-    method: str  # json_mode, json_schema or function_calling
+    method: Method
     tokens_per_cjk: float  # estimated tokens per Chinese character
     context: int  # tokens the model reads and writes per request
     max_output: int = 4096
     body: dict[str, Any] = field(default_factory=dict)  # fields merged into every request (thinking off)
 
 
-PRESETS = {p.name: p for p in (
-    Preset("deepseek", "https://api.deepseek.com", "deepseek-flash", "max_tokens", "json_mode", 0.6, 1_000_000,
-           body={"thinking": {"type": "disabled"}}),
-    Preset("qwen", "https://dashscope.aliyuncs.com/compatible-mode/v1", "qwen-plus", "max_tokens", "json_mode", 1.0,
-           131_072, body={"enable_thinking": False}),
-    Preset("openai", "https://api.openai.com/v1", "gpt-5.4-mini", "max_completion_tokens", "json_schema", 1.0,
-           400_000, body={"reasoning_effort": "none"}),
-    Preset("vllm", "http://127.0.0.1:8000/v1", None, "max_tokens", "json_schema", 1.3, 32_768,
-           body={"chat_template_kwargs": {"enable_thinking": False}}),
-    Preset("ollama", "http://127.0.0.1:11434/v1", None, "max_tokens", "json_schema", 1.3, 4096, max_output=1536,
-           body={"reasoning_effort": "none"}),
-    Preset("custom", None, None, "max_tokens", "json_mode", 1.3, 32_768),
-)}
+PRESETS = {
+    p.name: p
+    for p in (
+        Preset(
+            "deepseek",
+            "https://api.deepseek.com",
+            "deepseek-flash",
+            "max_tokens",
+            "json_mode",
+            0.6,
+            1_000_000,
+            body={"thinking": {"type": "disabled"}},
+        ),
+        Preset(
+            "qwen",
+            "https://dashscope.aliyuncs.com/compatible-mode/v1",
+            "qwen-plus",
+            "max_tokens",
+            "json_mode",
+            1.0,
+            131_072,
+            body={"enable_thinking": False},
+        ),
+        Preset(
+            "openai",
+            OPENAI_BASE_URL,
+            "gpt-5.4-mini",
+            "max_completion_tokens",
+            "json_schema",
+            1.0,
+            400_000,
+            body={"reasoning_effort": "none"},
+        ),
+        Preset(
+            "vllm",
+            "http://127.0.0.1:8000/v1",
+            None,
+            "max_tokens",
+            "json_schema",
+            1.3,
+            32_768,
+            body={"chat_template_kwargs": {"enable_thinking": False}},
+        ),
+        Preset(
+            "ollama",
+            "http://127.0.0.1:11434/v1",
+            None,
+            "max_tokens",
+            "json_schema",
+            1.3,
+            4096,
+            max_output=1536,
+            body={"reasoning_effort": "none"},
+        ),
+        Preset("custom", None, None, "max_tokens", "json_mode", 1.3, 32_768),
+    )
+}
 # the base URL's host when NIANBAO_LLM_PROVIDER is not set: old configurations keep working
 _HOSTS = {"deepseek.com": "deepseek", "dashscope": "qwen", "api.openai.com": "openai", ":11434": "ollama"}
 

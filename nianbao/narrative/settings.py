@@ -7,12 +7,12 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..config import ConfigError
-from .providers import PRESETS, infer
+from .providers import OPENAI_BASE_URL, PRESETS, Method, infer
 
-METHODS = ("json_mode", "json_schema", "function_calling")
+METHODS: tuple[Method, ...] = ("json_mode", "json_schema", "function_calling")
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,13 @@ class LLMSettings:
     base_url: str | None = None
     api_key: str | None = None
     provider: str = "custom"
-    method: str = "json_mode"
+    method: Method = "json_mode"
     timeout: float = 60.0  # wall-clock seconds per request, whatever the peer sends; retries multiply it
     backoff: float = 1.0  # first retry wait in seconds, doubling, with as much jitter
     max_attempts: int = 4  # per request, transport errors only
-    budget: float = 300.0  # wall-clock seconds for a whole report's narrative review, retries and re-asks included
+    budget: float = (
+        300.0  # wall-clock seconds for a whole report's narrative review, retries and re-asks included
+    )
     max_output_tokens: int = 4096
     max_input_tokens: int = 6000  # per request (estimated); longer narratives are split by part
     length_field: str = "max_tokens"
@@ -41,7 +43,7 @@ class LLMSettings:
 
     @property
     def endpoint(self) -> str:
-        return self.base_url or PRESETS["openai"].base_url
+        return self.base_url or OPENAI_BASE_URL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> LLMSettings | None:
@@ -53,7 +55,9 @@ class LLMSettings:
             return None
         provider = provider or infer(base_url)
         if provider not in PRESETS:
-            raise ConfigError(f"环境变量 NIANBAO_LLM_PROVIDER 无效（{provider}），应为 {' / '.join(PRESETS)} 之一")
+            raise ConfigError(
+                f"环境变量 NIANBAO_LLM_PROVIDER 无效（{provider}），应为 {' / '.join(PRESETS)} 之一"
+            )
         preset = PRESETS[provider]
         model = env.get("NIANBAO_MODEL") or preset.model
         base_url = base_url or preset.base_url
@@ -61,19 +65,31 @@ class LLMSettings:
             need = "、".join(n for n, v in (("OPENAI_BASE_URL", base_url), ("NIANBAO_MODEL", model)) if not v)
             raise ConfigError(f"大模型服务 {provider} 需要设置 {need}")
         method = env.get("NIANBAO_LLM_METHOD") or preset.method
-        if method not in METHODS:
-            raise ConfigError(f"环境变量 NIANBAO_LLM_METHOD 无效（{method}），应为 {' / '.join(METHODS)} 之一")
+        if not _is_method(method):
+            raise ConfigError(
+                f"环境变量 NIANBAO_LLM_METHOD 无效（{method}），应为 {' / '.join(METHODS)} 之一"
+            )
         context = int(_positive(env, "NIANBAO_LLM_CONTEXT", preset.context))
         return cls(
-            model=model, base_url=base_url, api_key=api_key, provider=provider, method=method,
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            provider=provider,
+            method=method,
             timeout=_positive(env, "NIANBAO_LLM_TIMEOUT", cls.timeout),
             backoff=_positive(env, "NIANBAO_LLM_BACKOFF", cls.backoff),
             budget=_positive(env, "NIANBAO_LLM_BUDGET", cls.budget),
             max_output_tokens=min(preset.max_output, context // 2),
             max_input_tokens=int(_positive(env, "NIANBAO_LLM_MAX_INPUT_TOKENS", cls.max_input_tokens)),
-            length_field=preset.length_field, tokens_per_cjk=preset.tokens_per_cjk, context=context,
+            length_field=preset.length_field,
+            tokens_per_cjk=preset.tokens_per_cjk,
+            context=context,
             extra_body={**preset.body, **_extra_body(env)},
         )
+
+
+def _is_method(value: str) -> TypeGuard[Method]:
+    return value in METHODS
 
 
 def _extra_body(env: Mapping[str, str]) -> dict[str, Any]:
@@ -85,7 +101,7 @@ def _extra_body(env: Mapping[str, str]) -> dict[str, Any]:
     except ValueError as exc:
         raise ConfigError(f"环境变量 NIANBAO_LLM_EXTRA_BODY 不是有效的 JSON（{exc}）") from None
     if not isinstance(value, dict):
-        raise ConfigError("环境变量 NIANBAO_LLM_EXTRA_BODY 应为 JSON 对象，例如 {\"top_p\": 0.8}")
+        raise ConfigError('环境变量 NIANBAO_LLM_EXTRA_BODY 应为 JSON 对象，例如 {"top_p": 0.8}')
     return value
 
 

@@ -14,6 +14,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from extractors.document import Paragraph
@@ -30,8 +31,13 @@ _NUMBER = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 _NONE = re.compile(r"未|无|没有|零|(?<!\d)0(?!\d)")
 _HEADING_MAX = 24  # characters: a longer ordinal line is a sentence with a number in front
 # why an item was dropped, as the review reports it
-REASONS = {"not_found": "原文中找不到引文", "wrong_part": "引文不在该方面所属部分", "heading_only": "引文只是标题",
-           "metric_not_named": "引文没有提到该指标", "value_not_stated": "引文没有写出该数值"}
+REASONS = {
+    "not_found": "原文中找不到引文",
+    "wrong_part": "引文不在该方面所属部分",
+    "heading_only": "引文只是标题",
+    "metric_not_named": "引文没有提到该指标",
+    "value_not_stated": "引文没有写出该数值",
+}
 
 
 def normalise(text: str) -> str:
@@ -41,8 +47,11 @@ def normalise(text: str) -> str:
 def is_heading(text: str) -> bool:
     """「（一）主动公开情况」, not 「（三）建议提案办理情况：无」, whose answer follows the colon."""
     folded = fold(text).strip().rstrip("。：:")
-    return (bool(ORDINAL_RE.match(folded)) and len(folded) <= _HEADING_MAX
-            and not any(mark in folded for mark in "。：:"))
+    return (
+        bool(ORDINAL_RE.match(folded))
+        and len(folded) <= _HEADING_MAX
+        and not any(mark in folded for mark in "。：:")
+    )
 
 
 @dataclass(frozen=True)
@@ -55,10 +64,14 @@ class QuoteIndex:
     """The narrative as sent, normalised per paragraph and as one run (for quotes across lines),
     with the part each line belongs to and which lines are headings."""
 
-    def __init__(self, paragraphs: list[Paragraph], part_of=lambda line: None, heading_lines: set[int] = frozenset()):
+    def __init__(
+        self, paragraphs: list[Paragraph], part_of=lambda line: None, heading_lines: Set[int] = frozenset()
+    ):
         self.lines = [(p.line, normalise(p.text)) for p in paragraphs]
         self.parts = {p.line: part_of(p.line) or FRONT for p in paragraphs}
-        self.headings = {normalise(p.text) for p in paragraphs if p.line in heading_lines or is_heading(p.text)}
+        self.headings = {
+            normalise(p.text) for p in paragraphs if p.line in heading_lines or is_heading(p.text)
+        }
         self.starts = []
         offset = 0
         for _, text in self.lines:
@@ -117,19 +130,34 @@ def verify(out: NarrativeOut, index: QuoteIndex, wanted: set[str]) -> Verified:
             continue
         part = BY_KEY[a.aspect].part
         where = index.locate(a.quote, a.line, part) if a.quote.strip() else Located(None, "not_found")
-        if a.status == "missing" and where.problem:  # needs no evidence: a bad quote is discarded, not the status
-            v.aspects.append(AspectStatus(part=part, aspect=a.aspect, status="missing", summary=a.summary.strip()))
+        if (
+            a.status == "missing" and where.problem
+        ):  # needs no evidence: a bad quote is discarded, not the status
+            v.aspects.append(
+                AspectStatus(part=part, aspect=a.aspect, status="missing", summary=a.summary.strip())
+            )
             continue
         if where.problem:
             v.dropped[where.problem] += 1
             continue
-        v.aspects.append(AspectStatus(part=part, aspect=a.aspect, status=a.status, evidence=a.quote.strip(),
-                                      summary=a.summary.strip(), line=where.line))
-    seen: set[tuple[str, int, int]] = set()
+        v.aspects.append(
+            AspectStatus(
+                part=part,
+                aspect=a.aspect,
+                status=a.status,
+                evidence=a.quote.strip(),
+                summary=a.summary.strip(),
+                line=where.line,
+            )
+        )
+    seen: set[tuple[str, int, int | None]] = set()
     for c in out.claims:
         where = index.locate(c.quote, c.line)
-        problem = where.problem or (None if names_metric(c.quote, c.metric) else "metric_not_named") or (
-            None if states_value(c.quote, c.value) else "value_not_stated")
+        problem = (
+            where.problem
+            or (None if names_metric(c.quote, c.metric) else "metric_not_named")
+            or (None if states_value(c.quote, c.value) else "value_not_stated")
+        )
         if problem:
             v.dropped[problem] += 1
         elif (c.metric, c.value, where.line) not in seen:
@@ -140,5 +168,6 @@ def verify(out: NarrativeOut, index: QuoteIndex, wanted: set[str]) -> Verified:
         if where.problem:
             v.dropped[where.problem] += 1
         else:
+            assert where.line is not None  # a quote located without a problem has its line
             v.observations.append((o, where.line))
     return v

@@ -17,7 +17,9 @@ TEMPLATE_ZH = {"2021": "2021 版", "2019": "2019 版", "hybrid": "混用"}
 SOURCE_ZH = {"llm": "大模型判断", "heuristic": "启发式判断"}
 # a part as the template heads it: 「一、总体情况」
 PART_TITLES: dict[str | None, str] = {
-    None: "封面与通用", **{p: f"{p}、{names[0]}" for p, names in PART_HEADINGS.items()}}
+    None: "封面与通用",
+    **{p: f"{p}、{names[0]}" for p, names in PART_HEADINGS.items()},
+}
 
 
 def by_part(findings: list[Finding]) -> list[tuple[str | None, list[Finding]]]:
@@ -56,8 +58,10 @@ def headline(review: Review) -> str:
     c = review.counts
     who = r.issuer or "（未识别发布机关）"
     year = f"{r.year}年度" if r.year else "（年度未知）"
-    return (f"{who} {year} · {VERDICT_ZH[review.verdict]} · 错误 {c['error']} · 警告 {c['warning']} · "
-            f"提示 {c['info']}")
+    return (
+        f"{who} {year} · {VERDICT_ZH[review.verdict]} · 错误 {c['error']} · 警告 {c['warning']} · "
+        f"提示 {c['info']}"
+    )
 
 
 def narrative_line(review: Review) -> str | None:
@@ -67,8 +71,10 @@ def narrative_line(review: Review) -> str | None:
     if n.method == "llm":
         cost = f"，约 {n.cost:.4f} {n.currency}" if n.cost is not None else ""
         dropped = f"；丢弃 {n.dropped_quotes} 条无据的回答" if n.dropped_quotes else ""
-        return (f"叙述审阅：{n.model}（{n.prompt}），输入 {n.tokens_in}（缓存 {n.tokens_cached}）/ 输出 {n.tokens_out} tokens"
-                f"{cost}，{n.latency_ms} 毫秒，{sum(c.attempts for c in n.calls)} 次调用{dropped}")
+        return (
+            f"叙述审阅：{n.model}（{n.prompt}），输入 {n.tokens_in}（缓存 {n.tokens_cached}）/ 输出 {n.tokens_out} tokens"
+            f"{cost}，{n.latency_ms} 毫秒，{sum(c.attempts for c in n.calls)} 次调用{dropped}"
+        )
     if n.calls:  # the LLM was asked and failed: the note says why
         return f"叙述审阅：大模型（{n.model or n.calls[0].model}）调用失败，已改用启发式"
     return "叙述审阅：启发式（未配置大模型或使用了 --no-llm）"
@@ -79,4 +85,3 @@ def disabled_line(review: Review) -> str | None:
     if not review.disabled_rules:
         return None
     return f"按配置停用的规则（未检查）：{'、'.join(review.disabled_rules)}"
-

@@ -37,8 +37,12 @@ if TYPE_CHECKING:
 INDEX = "index.html"
 UNREADABLE = "unreadable"
 VERDICT_RANK = {"fail": 0, "warn": 1, "pass": 2}  # the index sorts the worst first, unreadable before all
-_ENV = Environment(loader=PackageLoader("nianbao.render", "templates"), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(
+    loader=PackageLoader("nianbao.render", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 # -- the tables as the official format lays them out -----------------------------------------------
@@ -97,7 +101,12 @@ def _t2_address(block: str, row: str, column: str) -> str:
 
 # rows of table 三 that the 2019 format does not have
 _T3_2021_ONLY = {"oh_fee_unpaid"}
-_T3_GROUP_ORDINALS = {"denied": "（三）", "unable": "（四）", "not_processed": "（五）", "other_handling": "（六）"}
+_T3_GROUP_ORDINALS = {
+    "denied": "（三）",
+    "unable": "（四）",
+    "not_processed": "（五）",
+    "other_handling": "（六）",
+}
 
 
 def _t3(template: str | None) -> list[list[Cell]]:
@@ -105,11 +114,18 @@ def _t3(template: str | None) -> list[list[Cell]]:
     columns = S.T3_COLUMNS
     keep = [k for k in S.T3_ROW_KEYS if not (template == "2019" and k in _T3_2021_ONLY)]
     results = [k for k in keep if k not in ("new_received", "carried_over", "carried_forward")]
-    rows = [[_th("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3, "note"),
-             _th("申请人情况", 7)],
-            [_th(S.T3_COLUMN_LABELS["natural_person"], 1, 2), _th("法人或其他组织", 5),
-             _th(S.T3_COLUMN_LABELS["total"], 1, 2)],
-            [_th(S.T3_COLUMN_LABELS[c]) for c in columns[1:6]]]
+    rows = [
+        [
+            _th("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3, "note"),
+            _th("申请人情况", 7),
+        ],
+        [
+            _th(S.T3_COLUMN_LABELS["natural_person"], 1, 2),
+            _th("法人或其他组织", 5),
+            _th(S.T3_COLUMN_LABELS["total"], 1, 2),
+        ],
+        [_th(S.T3_COLUMN_LABELS[c]) for c in columns[1:6]],
+    ]
     seen_groups: set[str] = set()
     for key in keep:
         group = S.T3_ROWS[key][2]
@@ -117,7 +133,11 @@ def _t3(template: str | None) -> list[list[Cell]]:
         if key == results[0]:
             labels.append(_th(_full_width("三、" + S.T3_GROUPS["results"]), 1, len(results)))
         if group is None:
-            label = S.T3_ROW_LABELS_ZH[key] if key != "partially_granted" else "（二）" + _full_width(S.T3_ROWS[key][0])
+            label = (
+                S.T3_ROW_LABELS_ZH[key]
+                if key != "partially_granted"
+                else "（二）" + _full_width(S.T3_ROWS[key][0])
+            )
             labels.append(_th(label, 3 if key not in results else 2))
         else:
             leaves = [k for k in S.GROUP_LEAVES[group] if k in keep]
@@ -132,10 +152,12 @@ def _t3(template: str | None) -> list[list[Cell]]:
 def _t4() -> list[list[Cell]]:
     groups, columns = S.T4_GROUPS, S.T4_COLUMNS
     n = len(columns)
-    return [[_th(S.T4_GROUP_LABELS_ZH["review"], n, 2), _th("行政诉讼", 2 * n)],
-            [_th(S.T4_GROUP_LABELS_ZH[g].split("·")[-1], n) for g in groups[1:]],
-            [_th(S.T4_COLUMN_LABELS_ZH[c]) for _ in groups for c in columns],
-            [Cell(address=f"t4.{g}.{c}") for g in groups for c in columns]]
+    return [
+        [_th(S.T4_GROUP_LABELS_ZH["review"], n, 2), _th("行政诉讼", 2 * n)],
+        [_th(S.T4_GROUP_LABELS_ZH[g].split("·")[-1], n) for g in groups[1:]],
+        [_th(S.T4_COLUMN_LABELS_ZH[c]) for _ in groups for c in columns],
+        [Cell(address=f"t4.{g}.{c}") for g in groups for c in columns],
+    ]
 
 
 # -- the page of one review ------------------------------------------------------------------------
@@ -166,8 +188,9 @@ def _value(tables: dict, address: str):
     return node
 
 
-def _fill(rows: list[list[Cell]], tables: dict, by_cell: dict[str, Item], by_rule: dict[str, Item],
-          table: str) -> list[list[Cell]]:
+def _fill(
+    rows: list[list[Cell]], tables: dict, by_cell: dict[str, Item], by_rule: dict[str, Item], table: str
+) -> list[list[Cell]]:
     """Values in, and each wrong or blank cell marked and linked to its finding: the finding about
     that cell, else the one about all blank cells, or about a 2019 row left in a 2021 table."""
     raw = tables.get("cells_raw", {})
@@ -216,23 +239,43 @@ def _tables(review: Review, parts: list[tuple[str, list[Item]]]) -> list[dict]:
     for i in items:
         by_rule.setdefault(i.finding.rule, i)
     t, tmpl = review.tables, review.report.template
-    shown = [("t2", "表二 主动公开政府信息情况", _t2(tmpl, t)),
-             ("t3", "表三 收到和处理政府信息公开申请情况", _t3(tmpl)),
-             ("t4", "表四 政府信息公开行政复议、行政诉讼情况", _t4())]
+    shown = [
+        ("t2", "表二 主动公开政府信息情况", _t2(tmpl, t)),
+        ("t3", "表三 收到和处理政府信息公开申请情况", _t3(tmpl)),
+        ("t4", "表四 政府信息公开行政复议、行政诉讼情况", _t4()),
+    ]
     # 表三/表四 open with header rows only: in <thead>, a browser prints them again on every page the
     # table runs over; 表二's block headers belong to their blocks
-    return [{"key": key, "title": title, "found": t.get(key) is not None,
-             "head": 0 if key == "t2" else next(i for i, row in enumerate(rows) if any(not c.header for c in row)),
-             "rows": _fill(rows, t, by_cell, by_rule, key)} for key, title, rows in shown]
+    return [
+        {
+            "key": key,
+            "title": title,
+            "found": t.get(key) is not None,
+            "head": 0
+            if key == "t2"
+            else next(i for i, row in enumerate(rows) if any(not c.header for c in row)),
+            "rows": _fill(rows, t, by_cell, by_rule, key),
+        }
+        for key, title, rows in shown
+    ]
 
 
 def render_page(review: Review, index: str | None = INDEX) -> str:
     parts = _items(review)
     r = review.report
     return _ENV.get_template("report.html").render(
-        review=review, report=r, headline=headline(review), verdict=VERDICT_ZH[review.verdict],
-        template=template_zh(r.template), tables=_tables(review, parts), parts=parts, severity_zh=SEVERITY_ZH,
-        narrative=narrative_line(review), disabled=disabled_line(review), index=index)
+        review=review,
+        report=r,
+        headline=headline(review),
+        verdict=VERDICT_ZH[review.verdict],
+        template=template_zh(r.template),
+        tables=_tables(review, parts),
+        parts=parts,
+        severity_zh=SEVERITY_ZH,
+        narrative=narrative_line(review),
+        disabled=disabled_line(review),
+        index=index,
+    )
 
 
 # -- the batch: pages as they come, the index at the end --------------------------------------------
@@ -264,14 +307,29 @@ class HtmlWriter:
         """Nothing to write: the index lists it with its reason."""
 
     def finish(self, summary: Summary) -> None:
-        rows = [{"row": r, "page": None if r.verdict == UNREADABLE else page_name(r.index, r.path),
-                 "verdict": VERDICT_ZH.get(r.verdict, UNREADABLE_ZH), "rank": VERDICT_RANK.get(r.verdict, -1),
-                 "template": template_zh(r.template) if r.template else ""} for r in summary.rows()]
+        rows = [
+            {
+                "row": r,
+                "page": None if r.verdict == UNREADABLE else page_name(r.index, r.path),
+                "verdict": VERDICT_ZH.get(r.verdict, UNREADABLE_ZH),
+                "rank": VERDICT_RANK.get(r.verdict, -1),
+                "template": template_zh(r.template) if r.template else "",
+            }
+            for r in summary.rows()
+        ]
         totals = summary.totals
-        counts = {VERDICT_ZH["pass"]: totals.passed, VERDICT_ZH["warn"]: totals.warned,
-                  VERDICT_ZH["fail"]: totals.failed, UNREADABLE_ZH: totals.unreadable}
-        (self.dir / INDEX).write_text(_ENV.get_template("index.html").render(
-            rows=rows, counts=counts, reports=totals.reports, interrupted=summary.interrupted), encoding="utf-8")
+        counts = {
+            VERDICT_ZH["pass"]: totals.passed,
+            VERDICT_ZH["warn"]: totals.warned,
+            VERDICT_ZH["fail"]: totals.failed,
+            UNREADABLE_ZH: totals.unreadable,
+        }
+        (self.dir / INDEX).write_text(
+            _ENV.get_template("index.html").render(
+                rows=rows, counts=counts, reports=totals.reports, interrupted=summary.interrupted
+            ),
+            encoding="utf-8",
+        )
 
 
 def write_html(items: Iterable[Review | tuple[str, str]], out_dir: str | Path) -> Path:

@@ -47,8 +47,12 @@ def _finding(f: Finding) -> list[Hanging]:
         body.append(f" {loc}", style="dim")
     out = [Hanging(head, body)]
     if f.evidence:
-        out.append(Hanging(Text(" " * cell_len(head.plain) + "原文：", style="italic dim"),
-                           Text(f.evidence, style="italic dim")))
+        out.append(
+            Hanging(
+                Text(" " * cell_len(head.plain) + "原文：", style="italic dim"),
+                Text(f.evidence, style="italic dim"),
+            )
+        )
     return out
 
 
@@ -57,9 +61,15 @@ def render(review: Review, console: Console) -> None:
     r = review.report
     console.print(Hanging("", Text(r.title or review.source.path, style="bold")))
     console.print(Hanging("", Text(headline(review), style=VERDICT_STYLE[review.verdict])))
-    console.print(Hanging(Text("文件：", style="dim"),
-                          Text(f"{review.source.path}（{review.source.format}）  格式模板：{template_zh(r.template)}",
-                               style="dim")))
+    console.print(
+        Hanging(
+            Text("文件：", style="dim"),
+            Text(
+                f"{review.source.path}（{review.source.format}）  格式模板：{template_zh(r.template)}",
+                style="dim",
+            ),
+        )
+    )
     if review.narrative.summary:
         console.print(Hanging("摘要：", review.narrative.summary))
     for part, findings in by_part(review.findings):

@@ -108,7 +108,9 @@ class Hanging:
         head_line, *rest = self.body.divide(cut) if cut else [self.body]
         lines = [self.head + head_line]
         for remainder in rest:
-            lines += [Text(" " * self.indent) + part for part in remainder.divide(breaks(remainder.plain, room))]
+            lines += [
+                Text(" " * self.indent) + part for part in remainder.divide(breaks(remainder.plain, room))
+            ]
         for line in lines:
             line.rstrip()
             line.no_wrap = True

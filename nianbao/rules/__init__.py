@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractors.extract import Extraction
 
 from ..config import Config
-from ..models import Finding, Location
+from ..models import Finding, FindingSource, Location
 from . import (  # noqa: F401  (importing registers the rules)
     contact_rules,
     cross_year_rules,
@@ -25,7 +25,7 @@ from .registry import REGISTRY, Hit, Rule
 __all__ = ["REGISTRY", "Rule", "run_rules", "to_finding"]
 
 
-def to_finding(rule: Rule, hit: Hit, ctx: Context, source: str = "rule") -> Finding:
+def to_finding(rule: Rule, hit: Hit, ctx: Context, source: FindingSource = "rule") -> Finding:
     severity = ctx.config.severity.get(rule.id) or hit.severity or rule.severity
     if hit.doubtful and severity == "error":
         severity = "warning"  # a cell OCR may have misread is a question for a person, never an error

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from extractors.normalize import fold
 from extractors.part6 import ITEM_NAMES, Part6Item, part6_items, split_heading
 
 from .context import Context
