@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 app = typer.Typer(rich_markup_mode=None)
 
+# the store both commands read: one option, one wording
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="数据库：SQLAlchemy URL 或 SQLite 文件路径（覆盖 DATABASE_URL）")
+]
+
 
 @app.command()
 def serve(
@@ -40,10 +45,7 @@ def serve(
         list[str] | None,
         typer.Option("--allow-host", help="/review <链接> 允许访问的内网主机名、IP 或网段（可重复）"),
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", help="数据库：SQLAlchemy URL 或 SQLite 文件路径（覆盖 DATABASE_URL）"),
-    ] = None,
+    db: DbOption = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")
     ] = None,
@@ -116,10 +118,7 @@ def digest(
             "--year", min=2019, max=2100, help="报告年度；默认按周推算（1–6 月为上一年，7–12 月为当年）"
         ),
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", help="数据库：SQLAlchemy URL 或 SQLite 文件路径（覆盖 DATABASE_URL）"),
-    ] = None,
+    db: DbOption = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="配置文件（截止日期 deadline / government-deadline）")
     ] = None,
