@@ -6,6 +6,7 @@ commands that use them."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import re
@@ -210,27 +211,31 @@ def review(
         prior = _previous(previous, cfg, stop, allow) if previous is not None else None
         narrative = make_reviewer(no_llm=no_llm)  # an invalid NIANBAO_LLM_* variable stops here
         unpaired = prior is not None
+        # text on the terminal already says everything: no progress bar through it, no second
+        # mention of an unreadable file or of the totals on stderr
+        readable_here = format == Format.text and output is None and sys.stdout.isatty()
         with (
             Summary(len(files), sort.value, min_severity.value) as summary,
             _output(format, output, single) as writer,
-            _progress(len(files)) as tick,
         ):
-            # each outcome is written as it comes, then dropped: the batch's size costs no memory here
-            for index, o in enumerate(stream(files, cfg, jobs, narrative, prior, stop, allow), 1):
-                summary.add(index, o.path, o.review, o.error)
-                if o.review:
-                    writer.review(index, shown_review(o.review, min_severity.value))
-                    r = o.review.report
-                    unpaired = (  # (unpaired implies prior: the check narrows it)
-                        unpaired
-                        and prior is not None
-                        and not follows(r.issuer, r.year, prior.meta.issuer, prior.meta.year)
-                    )
-                elif o.error:
-                    warn(f"{o.path}: {o.error}")
-                    writer.unreadable(index, o.path, o.error)
-                status = max(status, o.status) if o.finished else status
-                tick()
+            with _progress(0 if readable_here else len(files)) as tick:
+                # each outcome is written as it comes, then dropped: the batch's size costs no memory here
+                for index, o in enumerate(stream(files, cfg, jobs, narrative, prior, stop, allow), 1):
+                    summary.add(index, o.path, o.review, o.error)
+                    if o.review:
+                        writer.review(index, shown_review(o.review, min_severity.value))
+                        r = o.review.report
+                        unpaired = (  # (unpaired implies prior: the check narrows it)
+                            unpaired
+                            and prior is not None
+                            and not follows(r.issuer, r.year, prior.meta.issuer, prior.meta.year)
+                        )
+                    elif o.error:
+                        if not readable_here:
+                            warn(f"{o.path}: {o.error}")
+                        writer.unreadable(index, o.path, o.error)
+                    status = max(status, o.status) if o.finished else status
+                    tick()
             if stop.signum:
                 summary.interrupted = signal.Signals(stop.signum).name
             writer.finish(summary)
@@ -245,7 +250,7 @@ def review(
             warn(
                 f"已中断（{summary.interrupted}）：已完成的审阅已输出，其余 {summary.totals.unfinished} 份未审阅"
             )
-        if not single:
+        if not single and not readable_here:
             from .export.text import verdicts_line
 
             err().print(verdicts_line(summary), markup=False)
@@ -263,13 +268,35 @@ def _previous(path: Path, cfg: Config, stop: Stop, allow: tuple[str, ...]) -> Ex
     return result
 
 
+_OS_REASONS = {
+    errno.ENOENT: "所在文件夹不存在",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已有同名文件",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "只读文件系统",
+}
+
+
+def _reason(exc: OSError) -> str:
+    """Why a file cannot be written, in Chinese (the system's own text is English)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or exc.__class__.__name__
+
+
 @contextlib.contextmanager
 def _output(format: Format, output: Path | None, single: bool) -> Iterator[Writer]:
     """The writer of ``format``, to ``output`` or stdout; closed (and the file complete) however the batch ends."""
     if format == Format.xlsx:
         from .export.xlsx import XlsxWriter
 
-        yield XlsxWriter(_required_output(format, output), single, shown)
+        path = _required_output(format, output)
+        try:  # openpyxl writes only at the end: a path it cannot write must fail before the batch
+            path.open("wb").close()
+        except OSError as exc:
+            raise UserError(f"{output}：无法写入（{_reason(exc)}）") from None
+        yield XlsxWriter(path, single, shown)
         return
     if format == Format.html:
         from .render.html import HtmlWriter
@@ -277,7 +304,7 @@ def _output(format: Format, output: Path | None, single: bool) -> Iterator[Write
         try:
             writer = HtmlWriter(_required_output(format, output))
         except OSError as exc:
-            raise UserError(f"{output}：无法创建文件夹（{exc.strerror or exc.__class__.__name__}）") from None
+            raise UserError(f"{output}：无法创建文件夹（{_reason(exc)}）") from None
         yield writer
         return
     with contextlib.ExitStack() as files:
@@ -288,7 +315,7 @@ def _output(format: Format, output: Path | None, single: bool) -> Iterator[Write
                 else files.enter_context(open(output, "w", encoding="utf-8", newline=""))
             )
         except OSError as exc:
-            raise UserError(f"{output}：无法写入（{exc.strerror or exc.__class__.__name__}）") from None
+            raise UserError(f"{output}：无法写入（{_reason(exc)}）") from None
         if format == Format.text:
             yield _text_writer(stream, single)
         elif format == Format.markdown:

@@ -3,16 +3,19 @@ in the renderings (the JSON keeps its canonical keys beside them), and who judge
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
 from conftest import seed
+from rich.console import Console
 from typer.testing import CliRunner
 
 from nianbao.cli import app
 from nianbao.config import Config
 from nianbao.models import Finding, Location, verdict_of
+from nianbao.render import text
 from nianbao.render.markdown import render as markdown
 from nianbao.review import review_bytes
 
@@ -127,3 +130,14 @@ def test_help_wraps_chinese_by_columns(args):
     assert not any(line.rstrip().endswith("[x") for line in lines)  # 「[x>=0.001]」 stays whole
     if args == ["--help"]:
         assert "  review  审阅报告：表格勾稽、结构、日期、联系方式、个人…" in lines
+
+
+def test_findings_hidden_by_min_severity_are_not_called_none():
+    """--min-severity error on a report with only hints: the page must not say there is no problem."""
+    review = review_bytes(seed("003").read_bytes(), "003.txt", Config())
+    shown = review.model_copy(update={"findings": [f for f in review.findings if f.severity == "error"]})
+    assert not shown.findings and review.counts["info"]
+    console = Console(file=io.StringIO(), width=100)
+    text.render(shown, console)
+    for page in (console.file.getvalue(), markdown(shown)):
+        assert "未发现问题" not in page and "未列出" in page and f"提示 {review.counts['info']} 处" in page

@@ -137,6 +137,24 @@ def test_xlsx_needs_an_output_file(folder):
     assert proc.returncode == 2 and "-o" in proc.stderr
 
 
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_batch(folder, tmp_path):
+    for fmt, target in (
+        ("xlsx", tmp_path / "no" / "such" / "a.xlsx"),
+        ("json", tmp_path),
+        ("csv", tmp_path / "x" / "a.csv"),
+    ):
+        proc = nianbao("review", folder, "--no-llm", "-f", fmt, "-o", target)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.count("\n") == 1 and "无法写入" in proc.stderr, proc.stderr
+        assert "Error" not in proc.stderr and "directory" not in proc.stderr
+
+
+def test_the_batch_summary_names_each_common_problem_in_chinese(folder):
+    proc = nianbao("review", folder, "--no-llm", "--jobs", "2")
+    common = proc.stdout.split("常见问题")[1]
+    assert "落款日期早于统计期末，或不在报告年度的次年  [report-date-invalid]" in common
+
+
 def test_html_index_lists_every_input(folder, expected, tmp_path):
     """The HTML report's own tests are in its module's; here only: the same inputs as every format."""
     out = tmp_path / "审阅报告"

@@ -92,6 +92,15 @@ def test_breaks_keep_tokens_and_punctuation_with_their_neighbours():
         assert not any(p[0] in "，。」" for p in pieces) and not any(p[-1] == "「" for p in pieces)
 
 
+def test_a_place_as_people_say_it_stays_on_one_line():
+    body = "表三左上角说明文字被截断（第 64 行），已清除  [conversion-artifact] 第303行 第2页 第21–50行"
+    for width in range(12, 60):
+        cuts = breaks(body, width)
+        pieces = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+        for place in ("第 64 行", "第303行", "第2页", "第21–50行"):
+            assert any(place in p for p in pieces), (width, pieces)
+
+
 def test_a_token_wider_than_the_line_is_folded_rather_than_overflowing():
     buf = io.StringIO()
     Console(file=buf, width=20).print(Hanging("  ", "x" * 50))

@@ -3,6 +3,7 @@ input order, and the batch summary after the last review."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TextIO
 
@@ -13,6 +14,8 @@ from ..models import Review
 from ..render import SEVERITY_ZH, VERDICT_ZH, template_zh
 from ..render import markdown as markdown_render
 from ..render import text as text_render
+from ..render.wrap import Hanging
+from ..rules import REGISTRY
 from ..summary import ReportRow, Summary
 from .rows import SUMMARY_HEADER, UNREADABLE_ZH, summary_cells
 
@@ -71,28 +74,31 @@ class TextWriter:
         out.print(Text(totals_line(summary), style="bold"))
         out.print(Text(f"（{_SORT_ZH[summary.sort]}{_MIN_ZH[summary.min_severity]}）\n", style="dim"))
         for row in summary.rows():
-            line = Text(f"{_verdict(row)}  ", style=_STYLE[row.verdict])
+            head = Text(f"{_verdict(row)}  ", style=_STYLE[row.verdict])
             if row.verdict == "unreadable":
-                line.append(f"{shown(row.path)}：{row.reason}")
+                body = Text(f"{shown(row.path)}：{row.reason}")
             else:
                 c = row.counts
-                line.append(
+                body = Text(
                     f"{row.unit or '（未识别发布机关）'} {row.year or '（年度未知）'}年度 · "
                     f"{template_zh(row.template)} · 错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}"
                 )
-                line.append(f"  {shown(row.path)}", style="dim")
-            out.print(line)
+                body.append(f"  {shown(row.path)}", style="dim")
+            out.print(Hanging(head, body))
             for e in row.first_errors:
-                out.print(Text(f"    {e.message}  [{e.rule}]", style="red"))
+                out.print(Hanging("    ", Text(f"{e.message}  [{e.rule}]", style="red")))
         if rules := summary.rules():
             out.print(Text("\n常见问题（涉及的报告数 · 处数 · 级别 · 规则）", style="bold"))
             for rule in rules:
-                out.print(
-                    Text(
-                        f"  {rule.reports} 份 · {rule.findings} 处 · {SEVERITY_ZH[rule.severity]} · {rule.rule}"
-                    )
-                )
+                count = f"  {rule.reports} 份 · {rule.findings} 处 · {SEVERITY_ZH[rule.severity]} · "
+                out.print(Hanging(count, f"{rule_title(rule.rule)}  [{rule.rule}]"))
         out.file.flush()
+
+
+def rule_title(rule_id: str) -> str:
+    """A rule as a reader knows it: its one-line summary, without the spec's code in brackets."""
+    rule = REGISTRY.get(rule_id)
+    return re.sub(r"（[A-Z][A-Z0-9-]+）|§[0-9.]+", "", rule.summary).rstrip("。") if rule else rule_id
 
 
 def _md(value: object) -> str:

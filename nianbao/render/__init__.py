@@ -80,6 +80,18 @@ def narrative_line(review: Review) -> str | None:
     return "叙述审阅：启发式（未配置大模型或使用了 --no-llm）"
 
 
+def nothing_listed(review: Review) -> str:
+    """What stands where no finding is listed: none at all, or none at the level --min-severity shows
+    (the verdict still counts the hidden ones, so the page must say they exist)."""
+    shown = {"error": 0, "warning": 0, "info": 0}
+    for f in review.findings:
+        shown[f.severity] += 1
+    hidden = [f"{SEVERITY_ZH[s]} {n - shown[s]} 处" for s, n in review.counts.items() if n > shown[s]]
+    if not hidden:
+        return "未发现问题。"
+    return f"所选级别及以上没有问题（另有{'、'.join(hidden)}未列出）。"
+
+
 def disabled_line(review: Review) -> str | None:
     """The rules a configuration switched off: an assessor must see that something was not checked."""
     if not review.disabled_rules:

@@ -26,6 +26,7 @@ from . import (
     disabled_line,
     headline,
     narrative_line,
+    nothing_listed,
     source_mark,
     template_zh,
     where,
@@ -274,6 +275,7 @@ def render_page(review: Review, index: str | None = INDEX) -> str:
         severity_zh=SEVERITY_ZH,
         narrative=narrative_line(review),
         disabled=disabled_line(review),
+        nothing=nothing_listed(review),
         index=index,
     )
 

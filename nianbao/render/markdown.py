@@ -11,6 +11,7 @@ from . import (
     disabled_line,
     headline,
     narrative_line,
+    nothing_listed,
     source_mark,
     template_zh,
     where,
@@ -49,7 +50,7 @@ def render(review: Review) -> str:
         out += ["## 摘要", "", review.narrative.summary, ""]
     out += ["## 发现的问题", ""]
     if not review.findings:
-        out += ["未发现问题。", ""]
+        out += [nothing_listed(review), ""]
     for part, findings in by_part(review.findings):
         out += [
             f"### {PART_TITLES[part]}",

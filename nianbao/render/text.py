@@ -16,6 +16,7 @@ from . import (
     disabled_line,
     headline,
     narrative_line,
+    nothing_listed,
     source_mark,
     template_zh,
     where,
@@ -78,7 +79,7 @@ def render(review: Review, console: Console) -> None:
             for paragraph in _finding(f):
                 console.print(paragraph)
     if not review.findings:
-        console.print(Text("\n未发现问题。", style="green"))
+        console.print(Text("\n" + nothing_listed(review), style="green"))
     console.print()
     footer = [narrative_line(review), disabled_line(review)]
     for line in filter(None, footer):

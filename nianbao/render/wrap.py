@@ -15,8 +15,12 @@ from rich.measure import Measurement
 from rich.text import Text
 
 # what must stay on one line: runs of letters, digits and the marks inside ids, numbers, dates and
-# masked numbers (personal-info-exposed, 1,234.5, 2024-12-31, 136****4967, 0533-7870969, 50%, 1<=x<=64)
-_ATOM = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-.,:*/%+#~@<>=]*[0-9A-Za-z%*]|[0-9A-Za-z]")
+# masked numbers (personal-info-exposed, 1,234.5, 2024-12-31, 136****4967, 0533-7870969, 50%, 1<=x<=64),
+# and a place as people say it (第303行, 第 25 行, 第2页, 第21–50行)
+_ATOM = re.compile(
+    r"第 ?[0-9]+(?:[–-][0-9]+)? ?[行页列]"
+    r"|[0-9A-Za-z][0-9A-Za-z_\-.,:*/%+#~@<>=]*[0-9A-Za-z%*]|[0-9A-Za-z]"
+)
 # no line starts with a closing mark, none ends with an opening one (the usual Chinese rule)
 _CLOSING = set("，。、；：！？）」』】〕》〉”’)]}…·,.;:!?%")
 _OPENING = set("（「『【〔《〈“‘([{")
