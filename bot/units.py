@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.normalize import name_key, same_body
+from nianbao.config import toml_error
 from nianbao.errors import UserError
 
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
@@ -74,7 +75,7 @@ def _from_toml(path: Path, text: str) -> list[Unit]:
     try:
         entries = tomllib.loads(text).get("units")
     except tomllib.TOMLDecodeError as exc:
-        raise UnitsError(f"{path}：TOML 格式错误（{exc}）") from None
+        raise UnitsError(f"{path}：{toml_error(exc)}") from None
     if not isinstance(entries, list):
         raise UnitsError(f'{path}：应有 units = ["单位名称", …]')
     units = []

@@ -89,11 +89,17 @@ def _table_of(path: Path) -> dict | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}：无法读取（{exc.__class__.__name__}）") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}：TOML 格式错误（{exc}）") from None
+        raise ConfigError(f"{path}：{toml_error(exc)}") from None
     tool = data.get("tool", {}).get("nianbao")
     if tool is not None:
         return tool
     return None if path.name == "pyproject.toml" else data
+
+
+def toml_error(exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib words its complaint in English; where it is, is what a user needs."""
+    at = re.search(r"at line (\d+), column (\d+)", str(exc))
+    return f"TOML 格式错误（第 {at[1]} 行第 {at[2]} 列附近）" if at else "TOML 格式错误"
 
 
 def load_config(path: str | Path | None = None, start: Path | None = None) -> Config:

@@ -180,6 +180,11 @@ def test_pyproject_tool_table_and_bad_config(tmp_path):
     bad.write_text("deadline = 13\n", encoding="utf-8")
     proc = nianbao("review", seed("004"), "--config", bad)
     assert proc.returncode == 2 and "deadline" in proc.stderr
+    bad.write_text("[tool.nianbao\n", encoding="utf-8")
+    proc = nianbao("review", seed("004"), "--config", bad)
+    assert proc.returncode == 2 and proc.stderr.endswith("TOML 格式错误（第 1 行第 14 列附近）\n"), (
+        proc.stderr
+    )
 
 
 def test_cli_import_does_not_pull_langchain_or_slack():

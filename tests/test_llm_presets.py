@@ -133,7 +133,7 @@ def test_the_provider_is_inferred_and_the_retired_default_is_gone():
     assert (deepseek.provider, deepseek.model) == ("deepseek", "deepseek-flash")
     assert (
         LLMSettings.from_env(
-            {"OPENAI_BASE_URL": "https://dashscope.aliyuncs.com/compatible-mode/v1"}
+            {"OPENAI_BASE_URL": "https://dashscope.aliyuncs.com/compatible-mode/v1", "OPENAI_API_KEY": "k"}
         ).provider
         == "qwen"
     )
@@ -190,6 +190,13 @@ def test_the_readme_documents_a_working_configuration_for_every_provider():
         configured[settings.provider] = settings
     assert sorted(configured) == sorted(PRESETS)
     assert configured["ollama"].context == 4096 and configured["vllm"].model == "Qwen/Qwen3-8B"
+
+
+def test_a_hosted_provider_without_a_key_is_refused_at_once():
+    for name in ("deepseek", "qwen", "openai"):
+        with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+            LLMSettings.from_env({"NIANBAO_LLM_PROVIDER": name})
+    assert LLMSettings.from_env({"NIANBAO_LLM_PROVIDER": "ollama", "NIANBAO_MODEL": "qwen3:8b"}) is not None
 
 
 def test_an_endpoint_error_is_reported_once_naming_endpoint_and_model(fake, caplog):

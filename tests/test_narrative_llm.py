@@ -460,6 +460,7 @@ def test_batch_reviews_narratives_concurrently(fake, tmp_path):
 def test_make_reviewer_reads_the_environment(monkeypatch):
     assert LLMSettings.from_env({}) is None
     monkeypatch.setenv("NIANBAO_LLM_PROVIDER", "deepseek")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("NIANBAO_LLM_TIMEOUT", "5")
     reviewer = make_reviewer()
     assert isinstance(reviewer, LLMReviewer)

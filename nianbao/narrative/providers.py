@@ -38,6 +38,9 @@ class Preset:
     body: dict[str, Any] = field(default_factory=dict)  # fields merged into every request (thinking off)
 
 
+# services on the internet that refuse a request without a key (a local vLLM or Ollama needs none)
+HOSTED = frozenset({"deepseek", "qwen", "openai"})
+
 PRESETS = {
     p.name: p
     for p in (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from ..config import ConfigError
-from .providers import OPENAI_BASE_URL, PRESETS, Method, infer
+from .providers import HOSTED, OPENAI_BASE_URL, PRESETS, Method, infer
 
 METHODS: tuple[Method, ...] = ("json_mode", "json_schema", "function_calling")
 
@@ -64,6 +64,8 @@ class LLMSettings:
         if not (model and base_url):
             need = "、".join(n for n, v in (("OPENAI_BASE_URL", base_url), ("NIANBAO_MODEL", model)) if not v)
             raise ConfigError(f"大模型服务 {provider} 需要设置 {need}")
+        if provider in HOSTED and not api_key:  # else every request is refused, slowly, as a network error
+            raise ConfigError(f"大模型服务 {provider} 需要设置 OPENAI_API_KEY（服务商发放的密钥）")
         method = env.get("NIANBAO_LLM_METHOD") or preset.method
         if not _is_method(method):
             raise ConfigError(
