@@ -424,9 +424,12 @@ def rules(
     if rule_id is None:
         print(LISTING[format.value](ordered()))
         return
-    rule = REGISTRY.get(rule_id)
+    wanted = rule_id.strip().lower()
+    # an id in any case, or the spec's code a rule's summary cites (R-T3-BAL)
+    found = [r for r in REGISTRY.values() if wanted == r.id or wanted in r.spec.lower().split()]
+    rule = found[0] if len(found) == 1 else None
     if rule is None:
-        close = [r for r in REGISTRY if rule_id in r]
+        close = [r.id for r in found] or [r for r in REGISTRY if wanted in r]
         raise UserError(
             f"没有规则「{rule_id}」"
             + (f"；是否指：{', '.join(close)}" if close else "；nianbao rules 列出全部规则")

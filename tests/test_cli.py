@@ -160,6 +160,8 @@ def test_rules_list_and_explain():
     assert nianbao("rules", "--format", "markdown").stdout.startswith("| 编号 | 严重程度 |")
     proc = nianbao("rules", "balance")
     assert proc.returncode == 2 and "t3-balance-mismatch" in proc.stderr
+    for asked in ("R-T3-BAL", "T3-Balance-Mismatch"):  # the code its summary cites; an id in any case
+        assert nianbao("rules", asked).stdout.startswith("t3-balance-mismatch：")
 
 
 def test_config_disables_and_regrades_rules(tmp_path):
