@@ -74,3 +74,16 @@ def test_same_findings_from_every_format(sid, fmt):
     }
     got = {f.rule for f in review_bytes((GENERATED / f"{sid}.{fmt}").read_bytes(), f"{sid}.{fmt}").findings}
     assert got == want
+
+
+def test_a_pdf_finding_names_places_in_its_message_as_its_location_does():
+    """A message listing where a phone number stands names page and printed line, as the finding's
+    location does, not the line of the text the PDF was read as."""
+    from nianbao.review import review_bytes
+
+    review = review_bytes((GENERATED / "001.pdf").read_bytes(), "001.pdf")
+    exposed = next(f for f in review.findings if f.rule == "personal-info-exposed")
+    loc = exposed.location
+    assert loc.page and loc.page_line
+    assert f"（第{loc.page}页第{loc.page_line}行）" in exposed.message, exposed.message
+    assert "行）" in exposed.message and "（第 " not in exposed.message

@@ -83,7 +83,7 @@ def personal_info(ctx: Context):
     if mobiles:
         entries = sum(len(v) for v in mobiles.values())
         first_line = min(min(v) for v in mobiles.values())
-        shown = "、".join(f"{_mask(n)}（第 {v[0]} 行）" for n, v in list(mobiles.items())[:4])
+        shown = "、".join(f"{_mask(n)}（{ctx.place(v[0])}）" for n, v in list(mobiles.items())[:4])
         yield Hit(
             f"公开了个人手机号码 {entries} 处（{len(mobiles)} 个不同号码）：{shown}；应删除，只保留办公室的公开联系方式",
             evidence=_mask(next(iter(mobiles))),
@@ -91,7 +91,7 @@ def personal_info(ctx: Context):
         )
     if ids:
         yield Hit(
-            f"公开了身份证号码 {len(ids)} 处（首处第 {ids[0][1]} 行：{ids[0][0][:6]}********{ids[0][0][-4:]}）；应删除",
+            f"公开了身份证号码 {len(ids)} 处（首处{ctx.place(ids[0][1])}：{ids[0][0][:6]}********{ids[0][0][-4:]}）；应删除",
             evidence=ids[0][0][:6] + "********",
             line=ids[0][1],
         )

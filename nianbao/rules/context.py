@@ -36,6 +36,14 @@ class Context:
     def narrative(self) -> list[Paragraph]:
         return self.ex.narrative
 
+    def place(self, line: int) -> str:
+        """A line named in a message as the finding's location names it: page and printed line in
+        a paged document (a PDF), the line of the text otherwise."""
+        page, page_line = self.pages.get(line, (None, None))
+        if page is None:
+            return f"第 {line} 行"
+        return f"第{page}页第{page_line}行" if page_line else f"第{page}页"
+
     @cached_property
     def pages(self) -> dict[int, tuple[int, int | None]]:
         """Line -> (page, printed line on that page) for the lines of a paged document."""

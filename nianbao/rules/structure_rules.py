@@ -42,7 +42,7 @@ def part_order(ctx: Context):
     for seen, want in zip(ctx.ex.parts, expected, strict=True):
         if seen.part != want:
             yield Hit(
-                f"第{seen.part}部分出现在第{want}部分的位置（第 {seen.line} 行），顺序应为一至六",
+                f"第{seen.part}部分出现在第{want}部分的位置（{ctx.place(seen.line)}），顺序应为一至六",
                 evidence=seen.text,
                 line=seen.line,
                 part=seen.part,

@@ -152,7 +152,7 @@ def t2_fee_unit(ctx: Context):
         (p for p in ctx.narrative if re.search(rf"(?<![\d.]){re.escape(figure)}\s*元", p.text)), None
     )
     if ref.value > 1_000_000 or quoted:
-        why = f"正文第 {quoted.line} 行以「元」为单位写出同一数字" if quoted else "数额超过 100 亿元"
+        why = f"正文{ctx.place(quoted.line)}以「元」为单位写出同一数字" if quoted else "数额超过 100 亿元"
         yield Hit(
             f"表二「行政事业性收费」金额 {figure} 万元可能把单位「元」误作「万元」（{why}）",
             evidence=ref.raw,

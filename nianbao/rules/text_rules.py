@@ -66,7 +66,7 @@ def truncated_sentence(ctx: Context):
             and starts_with_ordinal(following.text)
         ):
             yield Hit(
-                f"第 {para.line} 行的句子没有结束就转入下一标题，疑似被截断：「…{text[-20:]}」",
+                f"{ctx.place(para.line)}的句子没有结束就转入下一标题，疑似被截断：「…{text[-20:]}」",
                 evidence=text[-40:],
                 line=para.line,
             )
@@ -85,9 +85,9 @@ def conversion_artifact(ctx: Context):
     for artifact in [*ctx.ex.doc.artifacts, *ctx.ex.tables.artifacts]:
         by_kind.setdefault(artifact.kind, []).append(artifact)
     for kind, found in by_kind.items():
-        lines = "、".join(str(a.line) for a in found[:6]) + ("等" if len(found) > 6 else "")
+        places = "、".join(ctx.place(a.line) for a in found[:6]) + ("等" if len(found) > 6 else "")
         yield Hit(
-            f"{_ARTIFACTS[kind]}（第 {lines} 行），已在分析前清除；请核对发布页面是否可见",
+            f"{_ARTIFACTS[kind]}（{places}），已在分析前清除；请核对发布页面是否可见",
             evidence=found[0].text[:80],
             line=found[0].line,
         )
