@@ -155,19 +155,24 @@ def _t4(values: dict) -> list[str]:
 def build_report(values: dict | None = None, narrative: dict | None = None) -> str:
     values = values or clean_values()
     n = copy.deepcopy(narrative or CLEAN_NARRATIVE)
+    return _assemble(n, _t2(values), _t3(values), _t4(values))
+
+
+def _assemble(n: dict, t2: list[str], t3: list[str], t4: list[str]) -> str:
+    """The six parts in order around the three tables, as every builder lays a report out."""
     lines = [
         *n["title"],
         n["front"],
         "一、总体情况",
         *n["一"],
         "二、主动公开政府信息情况",
-        *_t2(values),
+        *t2,
         "",
         "三、收到和处理政府信息公开申请情况",
-        *_t3(values),
+        *t3,
         "",
         "四、政府信息公开行政复议、行政诉讼情况",
-        *_t4(values),
+        *t4,
         "",
         "五、存在的主要问题及改进情况",
         *n["五"],
@@ -218,27 +223,7 @@ def build_report_2019(year: int) -> str:
     start = t3.index("\t（六）其他处理")
     end = t3.index("\t（七）总计")
     t3[start:end] = _cells("（六）其他处理", *["0"] * 7)
-    lines = [
-        *n["title"],
-        n["front"],
-        "一、总体情况",
-        *n["一"],
-        "二、主动公开政府信息情况",
-        *t2,
-        "",
-        "三、收到和处理政府信息公开申请情况",
-        *t3,
-        "",
-        "四、政府信息公开行政复议、行政诉讼情况",
-        *_t4(values),
-        "",
-        "五、存在的主要问题及改进情况",
-        *n["五"],
-        "六、其他需要报告的事项",
-        *n["六"],
-        *n["signature"],
-    ]
-    return "\n".join(lines) + "\n"
+    return _assemble(n, t2, t3, _t4(values))
 
 
 LEGACY_REPORT = """某某县环保局2024年政府信息公开工作年度报告

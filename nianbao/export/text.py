@@ -15,7 +15,6 @@ from ..render import SEVERITY_ZH, VERDICT_ZH, template_zh
 from ..render import markdown as markdown_render
 from ..render import text as text_render
 from ..render.wrap import Hanging
-from ..rules import REGISTRY
 from ..summary import ReportRow, Summary
 from .rows import SUMMARY_HEADER, UNREADABLE_ZH, summary_cells
 
@@ -97,6 +96,8 @@ class TextWriter:
 
 def rule_title(rule_id: str) -> str:
     """A rule as a reader knows it: its one-line summary, without the spec's code in brackets."""
+    from ..rules import REGISTRY  # only a batch summary needs it: not on every text review's start
+
     rule = REGISTRY.get(rule_id)
     return re.sub(r"（[A-Z][A-Z0-9-]+）|§[0-9.]+", "", rule.summary).rstrip("。") if rule else rule_id
 
