@@ -7,7 +7,8 @@ The scan is seed 001 printed large (``tests/fixtures/generated/001-large.pdf``, 
 300 dpi and wrapped as an image-only PDF, as ``scripts/make_scans.py`` makes its scans. Each run is
 ``nianbao review SCAN --no-llm --format json`` in a fresh process with a fresh cache directory. OCR
 shares the cores with everything else running: the load average at the start is printed, and the
-CPU seconds, which do not depend on it.
+CPU seconds, which depend less on it. ``NIANBAO_OCR_THREADS`` in the environment is passed on (pages
+read at once; every CPU by default).
 """
 
 from __future__ import annotations

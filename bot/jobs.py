@@ -18,6 +18,7 @@ from slack_sdk.webhook import WebhookClient
 
 from extractors.errors import LoadError
 from extractors.load import sniff
+from nianbao.contract import load
 from nianbao.errors import UserError
 from nianbao.models import Finding, Review
 from nianbao.render.markdown import render as render_markdown
@@ -167,7 +168,7 @@ class Runner:
     def _reviewed(self, row: ReviewRow, get: Callable[[], Fetched]) -> tuple[Review, Comparison | None]:
         """The review (the stored one when resuming) and its comparison with the previous review."""
         if row.review_json is not None:
-            review = Review.model_validate(row.review_json)
+            review = load(Review, row.review_json)
         else:
             fetched = get()
             row.file_name = fetched.name
@@ -181,7 +182,7 @@ class Runner:
         comparison = None
         if previous is not None:
             before_json = _stored(previous.review_json, "stored review")  # previous() selects only those
-            before = [Finding.model_validate(f) for f in before_json["findings"]]
+            before = [load(Finding, f) for f in before_json["findings"]]
             comparison = compare(
                 before,
                 review.findings,
@@ -198,7 +199,7 @@ class Runner:
     def _outgoing(self, review: Review) -> Review:
         """The review as it may leave the process: secrets masked (an LLM endpoint may echo its key in an
         error) and every text storable, so a resumed job posts exactly what a first run posts."""
-        out = Review.model_validate(storable(redact_all(review.to_json_dict(), self.secrets)))
+        out = load(Review, storable(redact_all(review.to_json_dict(), self.secrets)))
         for sent, kept in zip(review.narrative.calls, out.narrative.calls, strict=True):
             # the audit log is not in the JSON: masked here the same way (an answer may echo the key)
             kept.exchanges = storable(redact_all(sent.exchanges, self.secrets))

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True)
 class Cell:
+    """One cell of a table, as printed, and where."""
+
     text: str
     line: int
     page: int | None = None
@@ -25,6 +27,8 @@ class Cell:
 
 @dataclass(slots=True)
 class Paragraph:
+    """One paragraph of the text and where it starts."""
+
     text: str
     line: int
     page: int | None = None
@@ -33,6 +37,8 @@ class Paragraph:
 
 @dataclass(slots=True)
 class Table:
+    """A grid of cells, row by row, and where it starts."""
+
     rows: list[list[Cell]]
     line: int
     page: int | None = None
@@ -52,6 +58,8 @@ class Artifact:
 
 @dataclass
 class Document:
+    """What a loader reads from a file: paragraphs and tables in reading order, and the text's lines."""
+
     format: str
     blocks: list[Paragraph | Table]
     lines: list[str]

@@ -22,6 +22,8 @@ _PART_TABLE = {part: table for table, part in S.TABLE_PART.items()}
 
 @dataclass
 class Extraction:
+    """A document with its parts, front matter and tables read."""
+
     doc: Document
     parts: list[PartHeading]
     meta: Meta

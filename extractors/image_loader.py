@@ -25,10 +25,8 @@ _WIDTH = round(_A4_WIDTH / 72 * ocr.DPI)  # pixels: an A4 page's width at the re
 def load_image(data: bytes, what: str) -> Document:
     if not ocr.enabled():
         raise LoadError(f"是{what}，OCR 已关闭（--no-ocr 或 NIANBAO_OCR=0），无法读取其中的文字")
-    pages = [
-        ocr.read_image(frame, number, _A4_WIDTH / frame.width)
-        for number, frame in enumerate(_frames(data, what), 1)
-    ]
+    frames = ((frame, number, _A4_WIDTH / frame.width) for number, frame in enumerate(_frames(data, what), 1))
+    pages = list(ocr.read_pages(frames))
     document = compose(pages, "image")
     if not document.lines or not any(line.strip() for line in document.lines):
         raise LoadError(f"是{what}，OCR 没有在其中识别出文字")

@@ -6,7 +6,6 @@ import errno
 import os
 import re
 import stat
-import zipfile
 from pathlib import Path
 
 from .document import Document
@@ -57,6 +56,8 @@ def sniff(data: bytes) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        import zipfile  # here, not at the top: a text report's review never needs it (issue 12)
+
         from .docx_loader import open_package
 
         try:

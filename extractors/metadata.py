@@ -59,6 +59,8 @@ _GLUE = re.compile(r"年度报告|年报|[>»›|:,;《》•·]")
 
 @dataclass(slots=True)
 class DateAt:
+    """A date as the text writes it, and its line."""
+
     value: date | None  # None when the text names an impossible date
     text: str
     line: int
@@ -66,12 +68,16 @@ class DateAt:
 
 @dataclass(slots=True)
 class Period:
+    """The period a report covers, from its first day to its last."""
+
     start: DateAt
     end: DateAt
 
 
 @dataclass
 class Meta:
+    """The front matter and the signature: title, unit, year, period, date signed, contact."""
+
     title: str | None = None
     title_line: int | None = None
     issuer: str | None = None

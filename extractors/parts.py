@@ -61,6 +61,8 @@ _KEY_WORDS: dict[str, tuple[str, ...]] = {
 
 @dataclass(slots=True)
 class PartHeading:
+    """The heading of one of the six parts, where the report prints it."""
+
     part: str  # 一 … 六
     line: int
     text: str  # as printed

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import cast
@@ -108,28 +109,37 @@ def _inflated_size(data: bytes, start: int, limit: int) -> int:
 
 def _read(data: bytes) -> list[PageContent]:
     """Every page's characters and lines. pdfium is only ever called under the lock; a scanned
-    page's OCR runs outside it, so other threads' PDFs are not kept waiting for seconds."""
+    page's OCR runs outside it, so other threads' PDFs are not kept waiting for seconds, and
+    several scanned pages are read at once (``ocr.read_pages``) while the next are rendered."""
     with _PDFIUM:
         pdf = _open(data)
         count = len(pdf)
     try:
-        pages, chars, scans = [], 0, 0
-        for index in range(count):
-            with _PDFIUM:
-                content, image = _read_page(pdf, index)
-            if image is not None:
-                scans += 1
-                if scans > MAX_OCR_PAGES:
-                    raise LimitError(f"PDF 中需要 OCR 的扫描页超过 {MAX_OCR_PAGES} 页")
-                content = ocr.read_image(image, index + 1, content.width / image.width)
+        pages, chars = [], 0
+        for content in ocr.read_pages(_rendered(pdf, count)):
             pages.append(content)
             chars += len(content.glyphs)
             if chars > MAX_CHARS:
-                raise LimitError(f"PDF 的字符超过 {MAX_CHARS} 个（读到第 {index + 1} 页）")
+                raise LimitError(f"PDF 的字符超过 {MAX_CHARS} 个（读到第 {content.number} 页）")
         return pages
     finally:
         with _PDFIUM:
             pdf.close()
+
+
+def _rendered(pdf: pdfium.PdfDocument, count: int) -> Iterator[PageContent | tuple[Image.Image, int, float]]:
+    """Each page's text layer, or its image to be read by OCR: (image, number, points per pixel)."""
+    scans = 0
+    for index in range(count):
+        with _PDFIUM:
+            content, image = _read_page(pdf, index)
+        if image is None:
+            yield content
+            continue
+        scans += 1
+        if scans > MAX_OCR_PAGES:
+            raise LimitError(f"PDF 中需要 OCR 的扫描页超过 {MAX_OCR_PAGES} 页")
+        yield image, index + 1, content.width / image.width
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

@@ -24,6 +24,8 @@ _BLOCK_RE = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)�
 
 @dataclass(slots=True)
 class CellRef:
+    """One canonical cell: its number, its text as printed and where."""
+
     value: int | float | None
     raw: str
     line: int | None
@@ -40,6 +42,8 @@ class CellRef:
 
 @dataclass
 class TableSet:
+    """Tables 二/三/四 as canonical cells, and what was missing, extra or misprinted in them."""
+
     cells: dict[str, CellRef] = field(default_factory=dict)
     found: dict[str, int] = field(default_factory=dict)  # table -> first line
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # table -> what is missing

@@ -17,12 +17,12 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
+from extractors import ocr_engine
 from extractors.document import Document
 from extractors.extract import Extraction
 from extractors.load import REPORT_SUFFIXES, load_bytes, read_path
@@ -37,6 +37,9 @@ from .narrative import NarrativeReviewer
 from .narrative.heuristic import heuristic_review
 from .review import Analysis, Checked, analyze_bytes, assemble, check, review_narrative
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
 FETCH_SECONDS = 20  # a published page, over every redirect (as the bot's /review <url>)
 # fork: a worker starts in a millisecond with everything imported, and inherits the batch's
 # config, narrative reviewer and --previous report without pickling them
@@ -47,6 +50,8 @@ _HEAD, _TAIL = 80, 40  # paragraphs read for a report's unit and year (title and
 
 @dataclass
 class ReportOutcome:
+    """One input of a batch: its review, or why it has none."""
+
     path: str
     review: Review | None = None
     error: str | None = None  # one line: why the file could not be reviewed
@@ -254,8 +259,10 @@ def _review(job: _Job, arg: tuple[str, str | None]) -> Review | _Read | str:
     return assemble(analysis, job.config, checked, review_narrative(analysis, job.config, job.narrative))
 
 
-def _serve(conn: Connection, job: _Job, parent: int) -> None:
-    """A worker's life: one task at a time until told to stop (None)."""
+def _serve(conn: Connection, job: _Job, parent: int, workers: int = 1) -> None:
+    """A worker's life: one task at a time until told to stop (None). It reads scanned pages on
+    its share of the CPUs, the pool's ``workers`` reading side by side (extractors.ocr_engine)."""
+    ocr_engine.share(workers)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's Stop handler, inherited by fork
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
@@ -287,6 +294,8 @@ _Arg = TypeVar("_Arg")  # what a task's function takes besides the job
 
 @dataclass
 class _Task(Generic[_Arg]):
+    """One task for a worker, within what is left of its report's budget."""
+
     index: int  # of the report in the batch
     run: Callable[[_Job, _Arg], object]
     arg: _Arg
@@ -296,6 +305,8 @@ class _Task(Generic[_Arg]):
 
 @dataclass
 class _Worker:
+    """A worker process, the batch's end of its pipe, and the task it is running."""
+
     process: multiprocessing.process.BaseProcess
     conn: Connection
     task: _Task | None = None
@@ -391,7 +402,7 @@ class _Pool:
 
     def _start(self) -> _Worker:
         ours, theirs = _MP.Pipe()
-        process = _MP.Process(target=_serve, args=(theirs, self.job, os.getpid()), daemon=True)
+        process = _MP.Process(target=_serve, args=(theirs, self.job, os.getpid(), self.size), daemon=True)
         # blocked until the child has set its own handlers: it must never run the parent's Stop
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
@@ -536,7 +547,11 @@ class _Batch:
         )  # CPU work: in the worker, within its budget
         self.job = _Job(config, previous, narrative if local else None, llm=not local, allow=allow)
         self.llm = None if local else narrative
-        self.threads = ThreadPoolExecutor(max_workers=jobs) if self.llm else None
+        self.threads: ThreadPoolExecutor | None = None
+        if self.llm:  # concurrent.futures (and logging with it) imported for the LLM only (issue 12)
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.threads = ThreadPoolExecutor(max_workers=jobs)
         # the reports between the next one to hand over and the last one started: the window bounds
         # what the parent holds (a slow report holds back those after it, never more than this)
         self.window = max(16, 4 * jobs)

@@ -14,15 +14,16 @@ Example::
 from __future__ import annotations
 
 import re
-import tomllib
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any
 
 from .errors import UserError
 from .models import Severity
+
+if TYPE_CHECKING:
+    import tomllib
 
 CONFIG_FILES = ("nianbao.toml", "pyproject.toml")
 MAX_REPORT_TIMEOUT = (
@@ -35,41 +36,66 @@ _EXPECTED = {
     "max_size_mb": "应为大于 0 的数（MB）",
     "report_timeout": f"应为大于 0、不超过 {MAX_REPORT_TIMEOUT} 的秒数",
 }
+_SEVERITIES = ("error", "warning", "info")
+# the keys a file spells otherwise than the fields
+_ALIASES = {
+    "government_deadline": "government-deadline",
+    "max_size_mb": "max-size-mb",
+    "report_timeout": "report-timeout",
+}
 
 
 class ConfigError(UserError):
     """The configuration cannot be used; the message says which file and why."""
 
 
-class Config(BaseModel):
-    """Checked when made, from a file or in code: a bad value names its key (``ConfigError``)."""
+class _Invalid(ValueError):
+    """A value that does not fit its key; the message says why in Chinese when it can."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    disable: list[str] = Field(default_factory=list)
-    severity: dict[str, Severity] = Field(default_factory=dict)
+@dataclass(kw_only=True)
+class Config:
+    """Checked when made, from a file (``from_table``) or in code: a bad value names its key
+    (``ConfigError``). A plain dataclass, checked by hand: the configuration is read by every
+    review, and pydantic's import alone costs more than a small report's review (issue 12)."""
+
+    disable: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
     deadline: str = "01-31"
-    government_deadline: str = Field("03-31", alias="government-deadline")
-    max_size_mb: Annotated[float, Field(gt=0, alias="max-size-mb")] = 50.0
-    report_timeout: Annotated[float, Field(gt=0, le=MAX_REPORT_TIMEOUT, alias="report-timeout")] = 60.0
-    source: str | None = Field(None, exclude=True)
+    government_deadline: str = "03-31"
+    max_size_mb: float = 50.0
+    report_timeout: float = 60.0
+    source: str | None = None  # the file read, for messages; not a key of the file
 
-    def __init__(self, **data: object) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise ConfigError(_message(exc)) from None
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if f.name == "source":
+                continue
+            try:
+                setattr(self, f.name, _CHECKS[f.name](getattr(self, f.name)))
+            except _Invalid as exc:
+                name = _ALIASES.get(f.name, f.name)
+                why = str(exc) or _EXPECTED.get(f.name, "类型不对")
+                raise ConfigError(f"配置项 {name} 无效（{why}）") from None
 
-    @field_validator("deadline", "government_deadline")
     @classmethod
-    def _month_day(cls, value: str) -> str:
-        if not re.fullmatch(r"\d\d-\d\d", value):
-            raise ValueError("应为 MM-DD，例如 01-31")
-        try:
-            date(2001, *map(int, value.split("-")))  # a common year: 02-29 is not a yearly deadline
-        except ValueError:
-            raise ValueError(f"{value} 不是每年都有的日期") from None
-        return value
+    def from_table(cls, table: dict[str, Any], source: str | None = None) -> Config:
+        """A file's table: keys spelt as in the file (``max-size-mb``; the field's own name too)."""
+        given = dict(table)
+        values = {}
+        for f in fields(cls):
+            if f.name == "source":
+                continue
+            alias = _ALIASES.get(f.name, f.name)
+            if alias in given:
+                values[f.name] = given.pop(alias)
+            elif f.name in given:
+                values[f.name] = given.pop(f.name)
+        config = cls(**values, source=source)  # a bad value first, as it comes in the file's order
+        if given:
+            known = ", ".join(_ALIASES.get(f.name, f.name) for f in fields(cls) if f.name != "source")
+            raise ConfigError(f"未知的配置项 {next(iter(given))}（可用：{known}）")
+        return config
 
     @property
     def max_bytes(self) -> int:
@@ -83,7 +109,74 @@ class Config(BaseModel):
             )
 
 
+def _rule_ids(value: object) -> list[str]:
+    if not isinstance(value, list | tuple | set | frozenset) or not all(isinstance(v, str) for v in value):
+        raise _Invalid
+    return list(value)
+
+
+def _severities(value: object) -> dict[str, Severity]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v in _SEVERITIES for k, v in value.items()
+    ):
+        raise _Invalid
+    return dict(value)
+
+
+def _month_day(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Invalid
+    if not re.fullmatch(r"\d\d-\d\d", value):
+        raise _Invalid("应为 MM-DD，例如 01-31")
+    try:
+        date(2001, *map(int, value.split("-")))  # a common year: 02-29 is not a yearly deadline
+    except ValueError:
+        raise _Invalid(f"{value} 不是每年都有的日期") from None
+    return value
+
+
+def _number(value: object) -> float:
+    """A number, or a string of one (as pydantic's lax mode took it: " 5 ", "1e3", "inf")."""
+    if isinstance(value, str) and "_" not in value:
+        try:
+            return float(value.strip())
+        except ValueError:
+            raise _Invalid from None
+    if not isinstance(value, int | float):  # bool too, as 1.0 / 0.0
+        raise _Invalid
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond any float
+        raise _Invalid from None
+
+
+def _positive(value: object) -> float:
+    number = _number(value)
+    if not number > 0:  # nan too
+        raise _Invalid
+    return number
+
+
+def _seconds(value: object) -> float:
+    number = _positive(value)
+    if number > MAX_REPORT_TIMEOUT:
+        raise _Invalid
+    return number
+
+
+_CHECKS = {
+    "disable": _rule_ids,
+    "severity": _severities,
+    "deadline": _month_day,
+    "government_deadline": _month_day,
+    "max_size_mb": _positive,
+    "report_timeout": _seconds,
+}
+
+
 def _table_of(path: Path) -> dict | None:
+    import tomllib  # here: where no configuration file is found, a review never needs it (issue 12)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -123,20 +216,6 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
 
 def _config_of(table: dict, source: str) -> Config:
     try:
-        return Config(**table, source=source)
+        return Config.from_table(table, source)
     except ConfigError as exc:
         raise ConfigError(f"{source}：{exc}") from None
-
-
-def _message(exc: ValidationError) -> str:
-    """pydantic's first complaint in Chinese, naming the key as the file spells it."""
-    first = exc.errors()[0]
-    given = str(first["loc"][0]) if first["loc"] else ""
-    if first["type"] == "extra_forbidden":
-        known = ", ".join(f.alias or n for n, f in Config.model_fields.items() if not f.exclude)
-        return f"未知的配置项 {given}（可用：{known}）"
-    key = next((n for n, f in Config.model_fields.items() if given in (n, f.alias)), given)
-    name = Config.model_fields[key].alias or key if key in Config.model_fields else given
-    if first["type"] == "value_error":  # our own validators already speak Chinese
-        return f"配置项 {name} 无效（{str(first['msg']).removeprefix('Value error, ')}）"
-    return f"配置项 {name} 无效（{_EXPECTED.get(key, '类型不对')}）"

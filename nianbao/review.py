@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from dataclasses import dataclass, field
 
@@ -18,8 +17,6 @@ from .models import Finding, Narrative, PartInfo, ReportInfo, ReportPeriod, Revi
 from .narrative import NarrativeReviewer
 from .narrative.heuristic import fallback_review
 from .rules import run_rules
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -110,6 +107,8 @@ def report_info(ex: Extraction) -> ReportInfo:
 
 @dataclass
 class NarrativeResult:
+    """The narrative half of a review: its block, its findings and the time it took."""
+
     block: Narrative
     findings: list[Finding]
     ms: int
@@ -125,7 +124,11 @@ def review_narrative(
     try:
         block, findings = narrative(analysis.ex, config)
     except Exception as exc:  # whatever breaks there costs the narrative only, never the review
-        log.warning("narrative review failed on %r: %r", analysis.path, exc)  # %r: escapes control characters
+        import logging  # here: only a failure is logged, and logging costs a review's start (issue 12)
+
+        logging.getLogger(__name__).warning(  # %r: escapes control characters
+            "narrative review failed on %r: %r", analysis.path, exc
+        )
         block, findings = fallback_review(analysis.ex, config, exc)
     return NarrativeResult(block, findings, _ms(t0))
 

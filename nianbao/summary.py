@@ -11,9 +11,8 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, ClassVar, Literal
 
 from .models import SEVERITY_ORDER, Finding, Review, Severity
 
@@ -43,10 +42,13 @@ def shown_review(review: Review, min_severity: Severity) -> Review:
     count every finding (they describe the report, not the view)."""
     if min_severity == "info":
         return review
-    return review.model_copy(update={"findings": at_least(review.findings, min_severity)})
+    return replace(review, findings=at_least(review.findings, min_severity))
 
 
-class FirstError(BaseModel):
+@dataclass(kw_only=True)
+class FirstError:
+    """One of a report's first errors, as the batch summary lists them."""
+
     rule: str
     message: str
     cell: str | None = None
@@ -54,35 +56,50 @@ class FirstError(BaseModel):
     page: int | None = None
 
 
-class ReportRow(BaseModel):
+@dataclass(kw_only=True)
+class ReportRow:
+    """One input of a batch in the summary: its unit, year, verdict and counts, or why it could not be read."""
+
     index: int  # 1-based, the input order
     path: str
     unit: str | None = None
     year: int | None = None
     template: str | None = None
     verdict: Verdict
-    counts: dict[str, int] = Field(default_factory=dict)
-    first_errors: list[FirstError] = Field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    first_errors: list[FirstError] = field(default_factory=list)
     reason: str | None = None  # why it could not be reviewed
 
 
-class RuleCount(BaseModel):
+@dataclass(kw_only=True)
+class RuleCount:
+    """How many reports a rule fired on, and how many times, in a batch."""
+
     rule: str
     severity: Severity
     reports: int
     findings: int
 
 
-class Totals(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+@dataclass(kw_only=True)
+class Totals:
+    """A batch's totals: reports by verdict, findings by severity."""
+
+    # the JSON's names of the fields named otherwise here (``pass`` is a Python keyword)
+    JSON_NAMES: ClassVar[dict[str, str]] = {"passed": "pass", "warned": "warn", "failed": "fail"}
 
     reports: int = 0  # every input of the batch
-    passed: int = Field(0, alias="pass")
-    warned: int = Field(0, alias="warn")
-    failed: int = Field(0, alias="fail")
+    passed: int = 0
+    warned: int = 0
+    failed: int = 0
     unreadable: int = 0
     unfinished: int = 0  # not reviewed: the batch was stopped
-    findings: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+
+    def to_json_dict(self) -> dict[str, Any]:
+        from .contract import dump
+
+        return {self.JSON_NAMES.get(k, k): v for k, v in dump(self).items()}
 
 
 class Summary:
@@ -127,13 +144,15 @@ class Summary:
         self._rules.update(kinds)
         self._rule_reports.update(kinds.keys())
         first = [
-            FirstError(
-                rule=f.rule,
-                message=f.message,
-                cell=f.location.cell,
-                line=f.location.line,
-                page=f.location.page,
-            ).model_dump()
+            asdict(  # kept in the private database, read back below
+                FirstError(
+                    rule=f.rule,
+                    message=f.message,
+                    cell=f.location.cell,
+                    line=f.location.line,
+                    page=f.location.page,
+                )
+            )
             for f in review.findings
             if f.severity == "error"
         ][:FIRST_ERRORS]
@@ -158,16 +177,14 @@ class Summary:
     @property
     def totals(self) -> Totals:
         v = self.verdicts
-        return Totals.model_validate(
-            {
-                "reports": self.inputs,
-                "pass": v["pass"],
-                "warn": v["warn"],
-                "fail": v["fail"],
-                "unreadable": v["unreadable"],
-                "unfinished": v["unfinished"],
-                "findings": {s: self.findings[s] for s in ("error", "warning", "info")},
-            }
+        return Totals(
+            reports=self.inputs,
+            passed=v["pass"],
+            warned=v["warn"],
+            failed=v["fail"],
+            unreadable=v["unreadable"],
+            unfinished=v["unfinished"],
+            findings={s: self.findings[s] for s in ("error", "warning", "info")},
         )
 
     def rules(self) -> list[RuleCount]:
@@ -208,20 +225,24 @@ class Summary:
 
     def head(self) -> dict:
         """The summary object without its rows, for the JSON writers, which stream the rows."""
+        from .contract import dump
+
         return {
             "schema": SUMMARY_SCHEMA,
-            "totals": self.totals.model_dump(by_alias=True),
+            "totals": self.totals.to_json_dict(),
             "sort": self.sort,
             "min_severity": self.min_severity,
             "interrupted": self.interrupted,
-            "rules": [c.model_dump() for c in self.rules()],
+            "rules": [dump(c) for c in self.rules()],
         }
 
     def json_chunks(self, newline: str) -> Iterator[str]:
         """The summary object as JSON, row by row (``newline`` between rows: "" for JSON Lines)."""
+        from .contract import dump
+
         yield json.dumps(self.head(), ensure_ascii=False)[:-1] + ', "reports": ['
         for i, row in enumerate(self.rows()):
-            data = row.model_dump()
+            data = dump(row)
             if row.reason is None:
                 del data["reason"]
             yield ("," if i else "") + newline + json.dumps(data, ensure_ascii=False, separators=(",", ":"))

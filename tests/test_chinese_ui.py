@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import seed
@@ -93,7 +94,7 @@ def test_templates_cells_and_judgements_read_as_people_say_them():
     )
     findings = [*review.findings, heuristic, llm]
     verdict, counts = verdict_of(findings)
-    review = review.model_copy(update={"findings": findings, "verdict": verdict, "counts": counts})
+    review = replace(review, findings=findings, verdict=verdict, counts=counts)
     page = markdown(review)
     assert "| 格式模板 | 混用 |" in page
     assert "表三「（七）总计」行「自然人」列" in page and "t3.results_total" not in page
@@ -135,7 +136,7 @@ def test_help_wraps_chinese_by_columns(args):
 def test_findings_hidden_by_min_severity_are_not_called_none():
     """--min-severity error on a report with only hints: the page must not say there is no problem."""
     review = review_bytes(seed("003").read_bytes(), "003.txt", Config())
-    shown = review.model_copy(update={"findings": [f for f in review.findings if f.severity == "error"]})
+    shown = replace(review, findings=[f for f in review.findings if f.severity == "error"])
     assert not shown.findings and review.counts["info"]
     console = Console(file=io.StringIO(), width=100)
     text.render(shown, console)

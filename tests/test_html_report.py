@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2
@@ -42,7 +43,7 @@ def with_llm_finding(review):
     )
     findings = [*review.findings, llm]
     verdict, counts = verdict_of(findings)
-    return review.model_copy(update={"findings": findings, "verdict": verdict, "counts": counts})
+    return replace(review, findings=findings, verdict=verdict, counts=counts)
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +110,7 @@ def test_pages_are_written_as_reviews_arrive_and_the_index_last(tmp_path):
 
 def test_a_page_escapes_what_the_report_says():
     review = reviewed("clean")
-    review = review.model_copy(
-        update={"report": review.report.model_copy(update={"title": "<script>x()</script>"})}
-    )
+    review = replace(review, report=replace(review.report, title="<script>x()</script>"))
     page = render_page(review)
     assert "<script>x()" not in page and "&lt;script&gt;" in page
 

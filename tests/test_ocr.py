@@ -13,15 +13,19 @@ import os
 import struct
 import subprocess
 import sys
+import threading
+import time
 import zlib
 from pathlib import Path
 
 import pytest
 
-from extractors import ocr
+from extractors import ocr, ocr_engine
 from extractors.errors import LimitError, LoadError
 from extractors.load import load_bytes, load_path
 from extractors.tables import LOW_CONFIDENCE
+from nianbao.batch import _Job, _Pool, _Task
+from nianbao.config import Config
 from nianbao.review import analyze_bytes, review_bytes
 
 # OCR takes 5–15 s a page on two free cores, and several times that when the machine is busy
@@ -147,6 +151,88 @@ def test_a_png_page_is_read():
     document = load_path(SCANS / "002-top.png")[0]
     assert document.format == "image" and document.ocr_pages == [1]
     assert "2024年政府信息公开工作年度报告" in document.text and "清风店镇" in document.text
+
+
+# ---- pages read side by side, within the CPUs the process may use --------------------------------
+
+
+def test_pages_read_side_by_side_give_what_one_at_a_time_gives(monkeypatch, tmp_path):
+    readings = []
+    for threads in ("2", "1"):
+        monkeypatch.setenv("NIANBAO_OCR_CACHE", str(tmp_path / threads))  # recognised afresh
+        monkeypatch.setenv("NIANBAO_OCR_THREADS", threads)
+        document = load_path(SCANS / "002-tables.tif")[0]
+        readings.append((document.lines, [c.confidence for t in document.tables for c in t.cells()]))
+    assert readings[0] == readings[1]
+
+
+@pytest.fixture
+def no_engines(monkeypatch):
+    """A pool of its own, for fake engines never lent to a real reading."""
+    monkeypatch.setattr(ocr_engine, "_free", [])
+    monkeypatch.setattr(ocr_engine, "_made", 0)
+    monkeypatch.setattr(ocr_engine, "_lending", threading.Condition())
+
+
+def test_no_more_engines_are_lent_at_once_than_the_process_may_use(monkeypatch, no_engines):
+    monkeypatch.setenv("NIANBAO_OCR_THREADS", "2")
+    monkeypatch.setattr(ocr_engine, "_new", object)
+    busy, most, lock = 0, 0, threading.Lock()
+
+    def read() -> None:
+        nonlocal busy, most
+        with ocr_engine.engine():
+            with lock:
+                busy += 1
+                most = max(most, busy)
+            time.sleep(0.02)
+            with lock:
+                busy -= 1
+
+    workers = [threading.Thread(target=read) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert most == 2 and ocr_engine._made == 2 and len(ocr_engine._free) == 2
+
+
+def test_pages_come_back_in_order_and_few_are_taken_ahead(monkeypatch):
+    monkeypatch.setenv("NIANBAO_OCR_THREADS", "2")
+    taken = []
+
+    def pages():
+        for number in range(1, 9):
+            taken.append(number)
+            yield ("image", number, 1.0) if number % 3 else f"text page {number}"
+
+    def read_image(image, number, points_per_pixel):
+        time.sleep(0.01 * (number % 2))  # odd pages take longer: they end out of order
+        return f"page {number}"
+
+    monkeypatch.setattr(ocr, "read_image", read_image)
+    read = []
+    for page in ocr.read_pages(pages()):
+        read.append(page)
+        assert len(taken) <= len(read) + 2  # the page awaited and two ahead, never the whole scan
+    assert read == [f"text page {n}" if n % 3 == 0 else f"page {n}" for n in range(1, 9)]
+
+
+def test_a_batch_worker_reads_on_its_share_of_the_cpus(monkeypatch):
+    monkeypatch.delenv("NIANBAO_OCR_THREADS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})  # forked with the workers
+    assert ocr_engine.threads() == 4  # a single review: every CPU
+    for size, share in ((1, 4), (2, 2), (4, 1)):
+        with _Pool(size, _Job(Config())) as pool:
+            pool.submit(_Task(0, _threads, None, 30))
+            [(_, threads)] = pool.wait([])
+        assert threads == share, size
+    monkeypatch.setenv("NIANBAO_OCR_THREADS", "3")
+    assert ocr_engine.threads() == 3
+
+
+def _threads(job, arg) -> int:
+    return ocr_engine.threads()
 
 
 # ---- the cache ----------------------------------------------------------------------------------

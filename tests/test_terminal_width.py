@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import seed
@@ -42,7 +43,7 @@ def review():
     r = review_bytes(seed("001").read_bytes(), "seeds/001.txt", Config(disable=["vague-time-reference"]))
     findings = [LONG, LLM, *r.findings]
     verdict, counts = verdict_of(findings)
-    return r.model_copy(update={"findings": findings, "verdict": verdict, "counts": counts})
+    return replace(r, findings=findings, verdict=verdict, counts=counts)
 
 
 def rendered(review, width: int | None = None, piped: bool = False) -> list[str]:

@@ -4,19 +4,21 @@ input order, and the batch summary after the last review."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
-from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
 
 from ..models import Review
 from ..render import SEVERITY_ZH, VERDICT_ZH, template_zh
 from ..render import markdown as markdown_render
 from ..render import text as text_render
-from ..render.wrap import Hanging
+from ..render.draw import Paragraph, Plain, Rich, hanging, is_terminal, line, spans
 from ..summary import ReportRow, Summary
 from .rows import SUMMARY_HEADER, UNREADABLE_ZH, summary_cells
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _SORT_ZH = {"input": "按输入顺序", "verdict": "按结论", "unit": "按单位", "rule": "按主要问题的规则"}
 _MIN_ZH = {"info": "", "warning": "；只列出警告及以上的问题", "error": "；只列出错误"}
@@ -25,9 +27,7 @@ _STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unreadable": "
 
 def path_shown(review: Review, shown: Callable[[str], str]) -> Review:
     """The review with its file name made safe for a terminal or a document (JSON escapes it by itself)."""
-    return review.model_copy(
-        update={"source": review.source.model_copy(update={"path": shown(review.source.path)})}
-    )
+    return replace(review, source=replace(review.source, path=shown(review.source.path)))
 
 
 def verdicts_line(summary: Summary) -> str:
@@ -50,48 +50,69 @@ def _verdict(row: ReportRow) -> str:
 
 
 class TextWriter:
-    def __init__(self, console: Console, single: bool, shown: Callable[[str], str]):
-        self.console, self.single, self.shown = console, single, shown
+    """Reviews, unreadable files and the batch summary as text, on rich's console (a terminal) or
+    plain (``Plain``: no rich to import). A rich Console given as such is drawn on as before."""
+
+    def __init__(self, out: Plain | Rich | Console, single: bool, shown: Callable[[str], str]):
+        self.out = out if isinstance(out, Plain | Rich) else Rich(out)
+        self.single, self.shown = single, shown
 
     def review(self, index: int, review: Review) -> None:
-        text_render.render(path_shown(review, self.shown), self.console)
-        self.console.file.flush()
+        self.out.draw(text_render.paragraphs(path_shown(review, self.shown)))
+        self.out.flush()
 
     def unreadable(self, index: int, path: str, reason: str) -> None:
         if self.single:  # stderr says why, the exit status is 2: nothing to add here
             return
-        self.console.print(
-            Text(f"{UNREADABLE_ZH}：{self.shown(path)}\n  {reason}\n", style=_STYLE["unreadable"])
-        )
-        self.console.file.flush()
+        self.out.draw([line(f"{UNREADABLE_ZH}：{self.shown(path)}\n  {reason}\n", _STYLE["unreadable"])])
+        self.out.flush()
 
     def finish(self, summary: Summary) -> None:
         if self.single:
             return
-        out, shown = self.console, self.shown
-        out.print(Text("批量审阅汇总", style="bold underline"))
-        out.print(Text(totals_line(summary), style="bold"))
-        out.print(Text(f"（{_SORT_ZH[summary.sort]}{_MIN_ZH[summary.min_severity]}）\n", style="dim"))
+        self.out.draw(self._summary(summary))
+        self.out.flush()
+
+    def _summary(self, summary: Summary) -> list[Paragraph]:
+        shown = self.shown
+        out = [
+            line("批量审阅汇总", "bold underline"),
+            line(totals_line(summary), "bold"),
+            line(f"（{_SORT_ZH[summary.sort]}{_MIN_ZH[summary.min_severity]}）\n", "dim"),
+        ]
         for row in summary.rows():
-            head = Text(f"{_verdict(row)}  ", style=_STYLE[row.verdict])
+            head = spans(f"{_verdict(row)}  ", _STYLE[row.verdict])
             if row.verdict == "unreadable":
-                body = Text(f"{shown(row.path)}：{row.reason}")
+                out.append(hanging(head, f"{shown(row.path)}：{row.reason}"))
             else:
                 c = row.counts
-                body = Text(
+                unit = (
                     f"{row.unit or '（未识别发布机关）'} {row.year or '（年度未知）'}年度 · "
                     f"{template_zh(row.template)} · 错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}"
                 )
-                body.append(f"  {shown(row.path)}", style="dim")
-            out.print(Hanging(head, body))
-            for e in row.first_errors:
-                out.print(Hanging("    ", Text(f"{e.message}  [{e.rule}]", style="red")))
+                out.append(hanging(head, ((unit, ""), (f"  {shown(row.path)}", "dim"))))
+            out += [hanging("    ", spans(f"{e.message}  [{e.rule}]", "red")) for e in row.first_errors]
         if rules := summary.rules():
-            out.print(Text("\n常见问题（涉及的报告数 · 处数 · 级别 · 规则）", style="bold"))
+            out.append(line("\n常见问题（涉及的报告数 · 处数 · 级别 · 规则）", "bold"))
             for rule in rules:
                 count = f"  {rule.reports} 份 · {rule.findings} 处 · {SEVERITY_ZH[rule.severity]} · "
-                out.print(Hanging(count, f"{rule_title(rule.rule)}  [{rule.rule}]"))
-        out.file.flush()
+                out.append(hanging(count, f"{rule_title(rule.rule)}  [{rule.rule}]"))
+        return out
+
+
+def text_writer(stream: TextIO, single: bool, shown: Callable[[str], str]) -> TextWriter:
+    """The text writer for ``stream``: rich's where rich would see a terminal (colours; stdout also
+    wrapped to the terminal's width), plain lines without importing rich anywhere else."""
+    if not is_terminal(stream):
+        return TextWriter(Plain(stream), single, shown)
+    from rich.console import Console
+
+    console = (
+        text_render.console()
+        if stream is sys.stdout
+        else Console(file=stream, highlight=False, emoji=False, soft_wrap=True)
+    )
+    return TextWriter(console, single, shown)
 
 
 def rule_title(rule_id: str) -> str:
@@ -138,7 +159,7 @@ class MarkdownWriter:
         ]
         self.stream.write(("\n---\n\n" if self.count else "") + "\n".join(out) + "\n")
         for row in summary.rows():
-            cells = summary_cells(row.model_copy(update={"path": self.shown(row.path)}))
+            cells = summary_cells(replace(row, path=self.shown(row.path)))
             self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
         if rules := summary.rules():
             self.stream.write("\n## 常见问题\n\n| 规则 | 级别 | 报告数 | 处数 |\n|---|---|---|---|\n")

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .heuristic import heuristic_review
-from .settings import LLMSettings
 
 if TYPE_CHECKING:
     from extractors.extract import Extraction
@@ -30,7 +29,11 @@ def make_reviewer(no_llm: bool = False) -> NarrativeReviewer:
     """The LLM reviewer when a provider (``NIANBAO_LLM_PROVIDER``), ``OPENAI_BASE_URL`` or
     ``OPENAI_API_KEY`` is set and ``no_llm`` is false; else the heuristic. Raises ConfigError for
     settings that cannot work (see ``LLMSettings.from_env``)."""
-    settings = None if no_llm else LLMSettings.from_env()
+    if no_llm:
+        return heuristic_review
+    from .settings import LLMSettings  # here: ``--no-llm`` reads no LLM settings (issue 12)
+
+    settings = LLMSettings.from_env()
     if settings is None:
         return heuristic_review
     from .llm_review import LLMReviewer  # imports langchain and openai: only on this path

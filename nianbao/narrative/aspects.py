@@ -15,6 +15,8 @@ from .findings import already_empty_lines, finding
 
 @dataclass(frozen=True)
 class Aspect:
+    """One thing the narrative must cover, and the part it belongs to."""
+
     key: str
     part: str
     name: str

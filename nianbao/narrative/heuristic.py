@@ -6,6 +6,7 @@ deterministic checks already cover (fee, part 六 items, numbers against the tab
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extractors.document import Paragraph
 from extractors.extract import Extraction
@@ -336,4 +337,4 @@ def fallback_review(ex: Extraction, config: Config, error: Exception) -> tuple[N
         narrative, findings, done = Narrative(), [], "叙述部分未审阅"
     message = f"叙述审阅出错（{error.__class__.__name__}），{done}；确定性检查结果不受影响"
     unavailable = finding(Context(ex, config), "narrative-review-unavailable", message, "rule")
-    return narrative.model_copy(update={"note": message}), [*findings, unavailable]
+    return replace(narrative, note=message), [*findings, unavailable]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from dataclasses import replace
 
 from extractors.document import Paragraph
 from extractors.extract import Extraction
@@ -194,6 +195,6 @@ class LLMReviewer:
         record = self._record(calls)
         attempts = sum(c.attempts for c in calls)
         note = f"大模型审阅不可用：{reason}，{attempts} 次尝试，用时 {record['latency_ms']} ms；叙述部分改用启发式检查"
-        return narrative.model_copy(update={**record, "note": note}), findings + [
+        return replace(narrative, **record, note=note), findings + [
             unavailable_finding(ctx, reason, attempts)
         ]

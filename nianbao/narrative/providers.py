@@ -27,6 +27,8 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"  # also the endpoint when none is 
 
 @dataclass(frozen=True)
 class Preset:
+    """What one provider needs: its defaults and the fields it reads."""
+
     name: str
     base_url: str | None  # None: must be configured (OPENAI_BASE_URL)
     model: str | None  # None: must be configured (NIANBAO_MODEL)

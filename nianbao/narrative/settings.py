@@ -3,7 +3,6 @@ LLM is configured must not cost the client's import time."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -98,6 +97,8 @@ def _extra_body(env: Mapping[str, str]) -> dict[str, Any]:
     raw = env.get("NIANBAO_LLM_EXTRA_BODY") or ""
     if not raw.strip():
         return {}
+    import json  # here: only this setting is JSON, and json costs every review's start (issue 12)
+
     try:
         value = json.loads(raw)
     except ValueError as exc:

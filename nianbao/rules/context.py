@@ -14,6 +14,8 @@ from ..config import Config
 
 @dataclass
 class Context:
+    """What the rules check: the report read, the configuration, last year's report when known."""
+
     ex: Extraction
     config: Config = field(default_factory=Config)
     previous: Extraction | None = None

@@ -51,6 +51,8 @@ def doc_sections(doc: str) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One rule of the registry: what ``nianbao rules`` lists and a finding names."""
+
     id: str
     severity: Severity
     part: Part | None

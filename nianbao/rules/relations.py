@@ -39,12 +39,16 @@ def variant_of(template: str | None) -> Variant:
 
 @dataclass(frozen=True, slots=True)
 class Axis:
+    """The keys an equation holds for (the columns, rows or groups of a table), with their names."""
+
     name: str  # the placeholder in cell templates and in ``where``
     labels: Mapping[str, str]  # key -> its name in messages, in table order
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
+    """One weighted cell of an equation."""
+
     weight: Literal[1, -1]
     cell: str  # address template, e.g. "t3.new_received.{column}"
     name: str  # its name in messages
@@ -52,6 +56,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Equation:
+    """Σ weight × cell = 0 for every key of its axis, in the template variants listed."""
+
     where: str  # e.g. "表三「{column}」列"
     axis: Axis
     terms: tuple[Term, ...]
@@ -73,6 +79,8 @@ class Equation:
 
 @dataclass(frozen=True, slots=True)
 class Operand:
+    """A cell of a comparison: its name in messages and its address."""
+
     name: str
     address: str
 
@@ -97,6 +105,8 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
+    """One rule's equations, with its documentation."""
+
     rule: str
     spec: str
     part: Part

@@ -1,0 +1,40 @@
+"""A text report's review loads only what it needs (issue 12, "Fast start"): what other formats,
+the LLM, a configuration file or a failure need stays unloaded until then. bench/bench_startup.py
+measures the time; this keeps a stray top-level import from quietly adding to it."""
+
+import subprocess
+import sys
+
+from conftest import seed
+
+# modules `nianbao review report.txt --no-llm` has no use for, and who imports them when needed
+NOT_NEEDED = {
+    "typer": "nianbao.cli, for help, the other commands and a command line with a mistake",
+    "rich": "nianbao.render.draw, for a terminal",
+    "pydantic": "nianbao.contract, for JSON out or in",
+    "zipfile": "extractors.load, for a .docx",
+    "logging": "nianbao.review, when a narrative review fails",
+    "concurrent.futures": "nianbao.batch, for the LLM's threads",
+    "tomllib": "nianbao.config, when there is a configuration file",
+    "nianbao.narrative.settings": "nianbao.narrative.make_reviewer, unless --no-llm",
+}
+
+
+def test_a_text_review_loads_nothing_it_does_not_need(tmp_path):
+    code = (
+        "import runpy, sys\n"
+        "report, names = sys.argv[1], sys.argv[2:]\n"
+        "sys.argv = ['nianbao', 'review', report, '--no-llm']\n"
+        "try:\n    runpy.run_module('nianbao', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(n for n in names if n in sys.modules), file=sys.stderr)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(seed("004")), *NOT_NEEDED],
+        cwd=tmp_path,  # no configuration file here or above
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
