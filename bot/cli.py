@@ -86,7 +86,7 @@ def _units(path: Path | None) -> list[Unit] | None:
     return load_units(path) if path else None
 
 
-@app.command()
+@app.command(short_help="审阅周报：数量和结论、仍有错误的单位、常见问题、大模型用量")
 def digest(
     channel: Annotated[
         list[str] | None,

@@ -14,7 +14,7 @@ from nianbao.errors import UserError
 app = typer.Typer(rich_markup_mode=None)
 
 
-@app.command("eval")
+@app.command("eval", short_help="评测：回放录制的回答，与金标准和人工标注比较")
 def eval_command(
     record: Annotated[
         bool,
@@ -55,8 +55,8 @@ def eval_command(
     ] = None,
     scores_json: Annotated[Path | None, typer.Option("--scores-json", help="把评分另写成 JSON 文件")] = None,
 ) -> None:
-    """评测：回放录制的大模型回答审阅每个用例；表格和规则的结果与 expected.json 逐项比较，大模型的判断对照
-    labels.json 打分（每条规则的精确率、召回率，每个方面的混淆矩阵），并说明回答来源和费用。
+    """评测：回放录制的大模型回答审阅每个用例；表格和规则的结果与 expected.json 逐项比较，大模型的判断
+    对照 labels.json 打分（每条规则的精确率、召回率，每个方面的混淆矩阵），并说明回答来源和费用。
     退出码：0 通过，1 有差异、缺少录制或低于阈值，2 用法错误。"""
     from nianbao.narrative.settings import LLMSettings
 

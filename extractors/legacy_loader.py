@@ -19,12 +19,13 @@ DEFAULT_TIMEOUT = 60.0
 # whole; past this, a small .doc unfolded into something else. Its members then pass load_docx's
 # limits like any .docx (an embedded spreadsheet is one more ZIP member, never opened).
 MAX_CONVERTED_BYTES = 100 * 1024 * 1024
-_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf"}
+# the suffixes LibreOffice is given, and the format a review names (a .wps is not a Word file to its user)
+_FORMATS = {".doc": "doc", ".dot": "doc", ".wps": "wps", ".wpt": "wps", ".rtf": "rtf"}
 
 
 def load_legacy(data: bytes, name: str) -> Document:
     suffix = Path(name).suffix.lower()
-    if suffix not in _SUFFIXES:  # LibreOffice sniffs the content, the suffix only picks a first guess
+    if suffix not in _FORMATS:  # LibreOffice sniffs the content, the suffix only picks a first guess
         suffix = ".rtf" if data.startswith(b"{\\rtf") else ".doc"
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-", ignore_cleanup_errors=True) as tmp:
         source = Path(tmp) / f"input{suffix}"
@@ -38,7 +39,7 @@ def load_legacy(data: bytes, name: str) -> Document:
                 f"LibreOffice 转换出的 .docx 有 {size >> 20} MB，超过 {MAX_CONVERTED_BYTES >> 20} MB"
             )
         document = load_docx(converted.read_bytes())
-    document.format = "doc"
+    document.format = _FORMATS[suffix]
     return document
 
 

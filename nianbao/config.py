@@ -93,8 +93,13 @@ class Config:
                 values[f.name] = given.pop(f.name)
         config = cls(**values, source=source)  # a bad value first, as it comes in the file's order
         if given:
-            known = ", ".join(_ALIASES.get(f.name, f.name) for f in fields(cls) if f.name != "source")
-            raise ConfigError(f"未知的配置项 {next(iter(given))}（可用：{known}）")
+            from difflib import get_close_matches  # only for this message
+
+            keys = [_ALIASES.get(f.name, f.name) for f in fields(cls) if f.name != "source"]
+            wrong = next(iter(given))
+            close = get_close_matches(wrong, keys, n=1)
+            hint = f"是否指 {close[0]}？" if close else f"可用：{', '.join(keys)}"
+            raise ConfigError(f"未知的配置项 {wrong}（{hint}）")
         return config
 
     @property

@@ -40,6 +40,7 @@ def test_the_command_list_is_chinese():
     assert result.exit_code == 0 and "用法：nianbao [选项] 命令 [参数]…" in result.stdout
     assert not ENGLISH.search(result.stdout), result.stdout
     assert {"review", "rules", "serve", "digest", "eval"} <= set(commands())
+    assert "…" not in result.stdout.split("命令：", 1)[1]  # every command's summary whole, never cut
 
 
 @pytest.mark.parametrize("command", ["review", "rules", "serve", "digest", "eval"])

@@ -189,6 +189,15 @@ def test_pyproject_tool_table_and_bad_config(tmp_path):
     )
 
 
+def test_a_misspelt_config_key_is_named_with_the_key_meant(tmp_path):
+    (tmp_path / "nianbao.toml").write_text('disabel = ["report-date-missing"]\n', encoding="utf-8")
+    proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.endswith("未知的配置项 disabel（是否指 disable？）\n")
+    (tmp_path / "nianbao.toml").write_text("colour = 1\n", encoding="utf-8")
+    proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
+    assert "未知的配置项 colour（可用：disable, severity, deadline, government-deadline," in proc.stderr
+
+
 def test_cli_import_does_not_pull_langchain_or_slack():
     code = (
         "import sys, nianbao.cli; heavy = [m for m in ('langchain_core', 'langchain_openai', 'openai', "

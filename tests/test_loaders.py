@@ -203,10 +203,10 @@ def test_html_without_a_report_still_loads():
 
 
 @needs_soffice
-@pytest.mark.parametrize("name", ["001.doc", "001.wps"])
-def test_legacy_word_is_converted(name):
+@pytest.mark.parametrize("name, format", [("001.doc", "doc"), ("001.wps", "wps")])
+def test_legacy_word_is_converted(name, format):
     document = load_path(GENERATED / name)[0]
-    assert document.format == "doc"
+    assert document.format == format
     assert_matches_seed(document, "001")
 
 
