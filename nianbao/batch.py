@@ -9,8 +9,11 @@ stop the batch with every review finished so far (docs/limits-batch.md)."""
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
+import gc
+import math
 import os
+import pickle
+import select
 import signal
 import sys
 import time
@@ -18,9 +21,8 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from extractors import ocr_engine
 from extractors.document import Document
@@ -41,9 +43,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
 FETCH_SECONDS = 20  # a published page, over every redirect (as the bot's /review <url>)
-# fork: a worker starts in a millisecond with everything imported, and inherits the batch's
-# config, narrative reviewer and --previous report without pickling them
-_MP = multiprocessing.get_context("fork")
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 _HEAD, _TAIL = 80, 40  # paragraphs read for a report's unit and year (title and front matter; signature)
 
@@ -179,7 +178,7 @@ class Stop:
         with contextlib.suppress(BlockingIOError):  # full: it is readable already
             os.write(self._write, b"!")
 
-    def fileno(self) -> int:  # for multiprocessing.connection.wait
+    def fileno(self) -> int:  # for _wait
         return self._read
 
 
@@ -259,7 +258,7 @@ def _review(job: _Job, arg: tuple[str, str | None]) -> Review | _Read | str:
     return assemble(analysis, job.config, checked, review_narrative(analysis, job.config, job.narrative))
 
 
-def _serve(conn: Connection, job: _Job, parent: int, workers: int = 1) -> None:
+def _serve(conn: _Channel, job: _Job, parent: int, workers: int = 1) -> None:
     """A worker's life: one task at a time until told to stop (None). It reads scanned pages on
     its share of the CPUs, the pool's ``workers`` reading side by side (extractors.ocr_engine)."""
     ocr_engine.share(workers)
@@ -307,8 +306,8 @@ class _Task(Generic[_Arg]):
 class _Worker:
     """A worker process, the batch's end of its pipe, and the task it is running."""
 
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
+    process: _Process
+    conn: _Channel
     task: _Task | None = None
     started: float = 0.0
 
@@ -354,7 +353,9 @@ class _Pool:
         self._dispatch()
         busy = [w for w in self.workers if w.task]
         timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic()) if busy else None
-        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in self.workers] + also, timeout))
+        ready = set(
+            _wait([w.conn for w in busy] + [w.process.sentinel for w in self.workers] + also, timeout)
+        )
         ended = []
         for w in list(self.workers):
             task = w.task
@@ -401,16 +402,18 @@ class _Pool:
             worker.task, worker.started = task, time.monotonic()
 
     def _start(self) -> _Worker:
-        ours, theirs = _MP.Pipe()
-        process = _MP.Process(target=_serve, args=(theirs, self.job, os.getpid(), self.size), daemon=True)
+        job, parent, workers = self.job, os.getpid(), self.size
         # blocked until the child has set its own handlers: it must never run the parent's Stop
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        # frozen for the fork: the worker's garbage collections then skip all the parent made, so
+        # they neither spend time on it nor copy its memory pages (a tenth of a short review)
+        gc.freeze()
         try:
-            process.start()
+            process = _Process(lambda conn: _serve(conn, job, parent, workers))
         finally:
+            gc.unfreeze()  # the parent collects as before: a bot forks workers for every batch
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        theirs.close()
-        self.workers.append(_Worker(process, ours))
+        self.workers.append(_Worker(process, process.conn))
         return self.workers[-1]
 
     def _receive(self, w: _Worker) -> object:
@@ -477,6 +480,107 @@ def _descendants(pid: int) -> list[int]:
         level = {p for p, parent in parent_of.items() if parent in level}
         found += level
     return found
+
+
+# ---- processes and pipes -------------------------------------------------------------------------
+# Forked directly, as multiprocessing's "fork" start method does, without importing multiprocessing:
+# its import alone (pickle, socket, tempfile, shutil, subprocess…) costs a text report's review a
+# tenth of its time (issue 12). A worker starts in a millisecond with everything imported, and
+# inherits the batch's config, narrative reviewer and --previous report without pickling them.
+
+
+class _Channel:
+    """One end of the two pipes between the batch and a worker: each object pickled, after its
+    length (as multiprocessing.connection.Connection sends it)."""
+
+    def __init__(self, read: int, write: int):
+        self._read, self._write = read, write
+
+    def fileno(self) -> int:  # readable: an object has come, or the other end is gone
+        return self._read
+
+    def send(self, obj: object) -> None:
+        """Pickled first: an object that does not pickle raises before anything is written."""
+        data = pickle.dumps(obj)
+        view = memoryview(len(data).to_bytes(8, "big") + data)
+        while view:
+            view = view[os.write(self._write, view) :]
+
+    def recv(self) -> Any:  # whatever the other end sent
+        """EOFError when the other end is gone."""
+        return pickle.loads(self._exactly(int.from_bytes(self._exactly(8), "big")))
+
+    def _exactly(self, size: int) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            chunk = os.read(self._read, min(size - len(data), 1 << 20))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return bytes(data)
+
+    def close(self) -> None:
+        for fd in (self._read, self._write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class _Process:
+    """A worker process running ``serve`` on its end of the pipes, ``conn`` being the batch's end;
+    ``sentinel`` turns readable when the worker is gone (the pipe's other end closes with it)."""
+
+    def __init__(self, serve: Callable[[_Channel], None]):
+        tasks, results = os.pipe(), os.pipe()  # (read, write) each
+        self.sentinel, alive = os.pipe()
+        self.exitcode: int | None = None
+        _flush_std_streams()  # else the worker holds a copy of what is buffered, to write again
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                for fd in (tasks[1], results[0], self.sentinel):
+                    os.close(fd)
+                serve(_Channel(tasks[0], results[1]))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                _flush_std_streams()
+                os._exit(code)
+        for fd in (tasks[0], results[1], alive):
+            os.close(fd)
+        self.conn = _Channel(results[0], tasks[1])
+
+    def join(self, timeout: float | None = None) -> None:
+        """Reaps the worker once it has ended; ``timeout``: seconds to wait for that at most."""
+        if self.exitcode is None and (timeout is None or _wait([self.sentinel], timeout)):
+            self.exitcode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+    def close(self) -> None:
+        os.close(self.sentinel)
+
+
+def _flush_std_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.flush()
+
+
+def _wait(objects: list, timeout: float | None) -> list:
+    """Those of ``objects`` (file descriptors, or objects with ``fileno()``) that are readable or
+    whose other end is closed, waiting ``timeout`` seconds at most (None: until one is)."""
+    poller = select.poll()
+    by_fd = {}
+    for obj in objects:
+        fd = obj if isinstance(obj, int) else obj.fileno()
+        by_fd[fd] = obj
+        poller.register(fd, select.POLLIN)
+    events = poller.poll(None if timeout is None else math.ceil(timeout * 1000))
+    return [by_fd[fd] for fd, _ in events]
 
 
 # ---- batches -------------------------------------------------------------------------------------

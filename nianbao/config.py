@@ -180,12 +180,16 @@ _CHECKS = {
 
 
 def _table_of(path: Path) -> dict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}：无法读取（{exc.__class__.__name__}）") from None
+    if path.name == "pyproject.toml" and "nianbao" not in text:
+        return None  # a project's own file, with nothing for us: not ours to parse, nor to fault
     import tomllib  # here: where no configuration file is found, a review never needs it (issue 12)
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}：无法读取（{exc.__class__.__name__}）") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}：{toml_error(exc)}") from None
     tool = data.get("tool", {}).get("nianbao")

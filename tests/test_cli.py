@@ -189,6 +189,14 @@ def test_pyproject_tool_table_and_bad_config(tmp_path):
     )
 
 
+def test_a_projects_own_pyproject_is_not_ours_to_fault(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project\nname = 'x'\n", encoding="utf-8")  # broken
+    assert nianbao("review", seed("004"), "--no-llm", cwd=tmp_path).returncode == 0
+    (tmp_path / "pyproject.toml").write_text("[tool.nianbao\n", encoding="utf-8")
+    proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
+    assert proc.returncode == 2 and "TOML 格式错误" in proc.stderr
+
+
 def test_a_misspelt_config_key_is_named_with_the_key_meant(tmp_path):
     (tmp_path / "nianbao.toml").write_text('disabel = ["report-date-missing"]\n', encoding="utf-8")
     proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)

@@ -16,6 +16,7 @@ NOT_NEEDED = {
     "logging": "nianbao.review, when a narrative review fails",
     "concurrent.futures": "nianbao.batch, for the LLM's threads",
     "tomllib": "nianbao.config, when there is a configuration file",
+    "multiprocessing": "nobody: a batch forks its workers itself",
     "nianbao.narrative.settings": "nianbao.narrative.make_reviewer, unless --no-llm",
 }
 
