@@ -67,6 +67,10 @@ def guarded(command: Callable[[], int | None]) -> NoReturn:
     for the user instead of a traceback (exit 2)."""
     try:
         status = command()
+        sys.stdout.flush()  # here, not at exit: a reader gone by now is caught below
+    except BrokenPipeError:  # the reader stopped reading (… | head): quietly, with click's status
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        sys.exit(1)
     except KeyboardInterrupt:
         warn("已中断")
         sys.exit(130)

@@ -262,3 +262,21 @@ def test_impossible_deadline_is_a_usage_error(tmp_path, deadline):
     (tmp_path / "nianbao.toml").write_text(f'deadline = "{deadline}"\n', encoding="utf-8")
     proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
     assert proc.returncode == 2 and "deadline" in proc.stderr and "内部错误" not in proc.stderr
+
+
+@pytest.mark.parametrize("output", [[], ["-f", "json"], ["-f", "markdown"]], ids=["text", "json", "markdown"])
+def test_a_reader_that_stops_reading_ends_the_review_quietly(output):
+    """``nianbao review 文件夹 | head -1``: exit 1 as click does, no traceback, no 内部错误."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "review", str(seed("001").parent), "--no-llm", *output],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(1)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "内部错误" not in stderr and "Exception ignored" not in stderr, stderr
