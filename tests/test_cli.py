@@ -279,4 +279,6 @@ def test_a_reader_that_stops_reading_ends_the_review_quietly(output):
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
-    assert "Traceback" not in stderr and "内部错误" not in stderr and "Exception ignored" not in stderr, stderr
+    assert "Traceback" not in stderr and "内部错误" not in stderr and "Exception ignored" not in stderr, (
+        stderr
+    )
