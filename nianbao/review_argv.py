@@ -13,8 +13,10 @@ from typing import Any
 
 from .review_options import ARGUMENT, OPTIONS
 
-_INT = re.compile(r"[+-]?\d+")
-_FLOAT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits, and no more than a number of them that converts at once: anything else (「２」,
+# five thousand digits) is typer's to judge and explain
+_INT = re.compile(r"[+-]?[0-9]{1,18}")
+_FLOAT = re.compile(r"[+-]?([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})([eE][+-]?[0-9]{1,3})?")
 _BY_FLAG = {flag: option for option in OPTIONS for flag in option[1]}
 _OFF = {flag: option[0] for option in OPTIONS for flag in option[2]}
 

@@ -116,7 +116,7 @@ class Summary:
         self._db = sqlite3.connect("")  # "": a private temporary database on disk, gone when closed
         self._db.execute("PRAGMA cache_size = -256")  # KiB: the rows live on disk, not in this process
         self._db.execute(
-            "CREATE TABLE r (idx INTEGER, path TEXT, unit TEXT, year INTEGER, template TEXT, "
+            "CREATE TABLE r (idx INTEGER, path BLOB, unit TEXT, year INTEGER, template TEXT, "
             "verdict TEXT, error INTEGER, warning INTEGER, info INTEGER, first TEXT, top_rule TEXT, "
             "reason TEXT)"
         )
@@ -135,7 +135,7 @@ class Summary:
         if review is None:
             self._db.execute(
                 "INSERT INTO r (idx, path, verdict, reason) VALUES (?, ?, 'unreadable', ?)",
-                (index, path, reason),
+                (index, _stored(path), reason),
             )
             return
         self.findings.update(review.counts)
@@ -161,7 +161,7 @@ class Summary:
             "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             (
                 index,
-                path,
+                _stored(path),
                 r.issuer,
                 r.year,
                 r.template,
@@ -213,7 +213,7 @@ class Summary:
         ) in self._db.execute(f"SELECT * FROM r {where}ORDER BY {_ORDER[self.sort]}"):
             yield ReportRow(
                 index=idx,
-                path=path,
+                path=path.decode("utf-8", "surrogateescape"),
                 unit=unit,
                 year=year,
                 template=template,
@@ -254,3 +254,9 @@ class Summary:
                 + json.dumps({"path": row.path, "reason": row.reason}, ensure_ascii=False)
             )
         yield newline + "]}"
+
+
+def _stored(path: str) -> bytes:
+    """A path as SQLite keeps it: bytes, so that a file name that is not UTF-8 (its bytes kept as
+    surrogates) comes back as it was instead of stopping the batch."""
+    return path.encode("utf-8", "surrogateescape")

@@ -282,3 +282,22 @@ def test_a_reader_that_stops_reading_ends_the_review_quietly(output):
     assert "Traceback" not in stderr and "内部错误" not in stderr and "Exception ignored" not in stderr, (
         stderr
     )
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names are always UTF-8")
+def test_a_file_name_that_is_not_utf8_is_reviewed_with_the_rest(tmp_path):
+    odd = os.fsencode(tmp_path) + b"/report\xff.txt"
+    with open(odd, "wb") as f:
+        f.write(seed("004").read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
+    for output in ([], ["-f", "jsonl"], ["-f", "csv"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "nianbao", "review", str(tmp_path), str(seed("004")), "--no-llm", *output],
+            capture_output=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        stderr = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 0 and "内部错误" not in stderr and "Traceback" not in stderr, stderr
+        assert proc.stdout.count(b"report") >= 1
