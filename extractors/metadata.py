@@ -10,24 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from .document import Paragraph
-from .normalize import cn_int, fold
+from .normalize import CN_DIGIT, cn_int, fold
 
 STANDARD_NAME = "政府信息公开工作年度报告"
-_CN_DIGITS = {
-    "〇": 0,
-    "○": 0,
-    "零": 0,
-    "O": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+# a year spelt in numerals writes its zeros as 〇, ○ or even the letter O
+_CN_DIGITS = {**CN_DIGIT, "○": 0, "O": 0}
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _CN_DATE_RE = re.compile(
     r"([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"

@@ -91,7 +91,7 @@ def same_body(name: str | None, other: str | None) -> bool:
     return bool(a and b) and (a.endswith(b) or b.endswith(a))
 
 
-_CN_DIGIT = {
+CN_DIGIT = {
     "零": 0,
     "〇": 0,
     "一": 1,
@@ -113,8 +113,8 @@ def cn_int(text: str) -> int | None:
         return int(text)
     total, current = 0, 0
     for ch in text:
-        if ch in _CN_DIGIT:
-            current = _CN_DIGIT[ch]
+        if ch in CN_DIGIT:
+            current = CN_DIGIT[ch]
         elif ch == "十":
             total += (current or 1) * 10
             current = 0
