@@ -143,6 +143,9 @@ def read_path(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> by
         raise LoadError("路径无效（含有空字符）") from None
 
 
+_STEP = 1 << 20
+
+
 def _read_regular(path: str, max_bytes: int) -> bytes:
     """Only a regular file is opened (a pipe would block, a device never ends), and never more than
     ``max_bytes`` of it is read, whatever size it states (files under /proc say 0)."""
@@ -151,9 +154,13 @@ def _read_regular(path: str, max_bytes: int) -> bytes:
         status = os.fstat(file.fileno())
         _check_kind(status.st_mode)  # swapped for something else since the first look
         _check_size(status.st_size, max_bytes)
-        data = file.read(max_bytes + 1)
+        # the size it states and a byte more, then in steps: a file may grow or understate itself,
+        # and a limit of a petabyte (--max-size-mb 1e9) must not become a buffer of one
+        data = bytearray(file.read(status.st_size + 1))
+        while len(data) <= max_bytes and (more := file.read(min(max_bytes + 1 - len(data), _STEP))):
+            data += more
     _check_size(len(data), max_bytes)
-    return data
+    return bytes(data)
 
 
 def _check_kind(mode: int) -> None:
@@ -168,7 +175,13 @@ def _check_kind(mode: int) -> None:
 
 def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise LoadError(f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:g} MB）")
+        raise LoadError(f"文件过大（{_size_zh(size, '.1f')}，上限 {_size_zh(max_bytes, '.3g')}）")
+
+
+def _size_zh(size: int, spec: str) -> str:
+    """In MB, or in KB below a tenth of a megabyte, where MB would read 0.0 (--max-size-mb 0.001)."""
+    unit, scale = ("MB", 1 << 20) if size >= (1 << 20) // 10 else ("KB", 1 << 10)
+    return f"{size / scale:{spec}} {unit}"
 
 
 def load_path(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 _SPACE_RE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -56,6 +57,7 @@ _TRAD = str.maketrans(
 PLACEHOLDERS = frozenset({"", "-", "—", "——", "–", "/", "无", "／", "--", "&nbsp;", "空"})
 
 
+@lru_cache(maxsize=4096)  # labels and lines are folded again by each step that compares them
 def fold(text: str) -> str:
     """NFKC, simplified characters, no bookmarks, no whitespace, no quotes, 其它→其他, no edge pipes."""
     text = BOOKMARK_RE.sub("", text)

@@ -19,7 +19,7 @@ import sys
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -258,14 +258,13 @@ def _review(job: _Job, arg: tuple[str, str | None]) -> Review | _Read | str:
     return assemble(analysis, job.config, checked, review_narrative(analysis, job.config, job.narrative))
 
 
-def _serve(conn: _Channel, job: _Job, parent: int, workers: int = 1) -> None:
+def _serve(conn: _Channel, job: _Job, workers: int = 1) -> None:
     """A worker's life: one task at a time until told to stop (None). It reads scanned pages on
     its share of the CPUs, the pool's ``workers`` reading side by side (extractors.ocr_engine)."""
     ocr_engine.share(workers)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's Stop handler, inherited by fork
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
-    _die_with(parent)
     with contextlib.suppress(EOFError):  # the parent is gone
         for run, arg in iter(conn.recv, None):
             try:
@@ -276,16 +275,6 @@ def _serve(conn: _Channel, job: _Job, parent: int, workers: int = 1) -> None:
                 conn.send(result)
             except Exception as exc:  # it did not pickle: nothing was sent yet
                 conn.send(_internal_error(exc))
-
-
-def _die_with(parent: int) -> None:
-    """The kernel kills this worker when the batch process dies, even by SIGKILL (Linux)."""
-    if sys.platform == "linux":
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # it died before that took effect
-        os._exit(1)
 
 
 _Arg = TypeVar("_Arg")  # what a task's function takes besides the job
@@ -350,7 +339,7 @@ class _Pool:
     def wait(self, also: list) -> list[tuple[_Task, object]]:
         """Start what is queued, then block until a task ends or an fd of ``also`` is readable.
         Returns the tasks ended, each with its result, or the reason it has none."""
-        self._dispatch()
+        self.dispatch()
         busy = [w for w in self.workers if w.task]
         timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic()) if busy else None
         ready = set(
@@ -386,7 +375,8 @@ class _Pool:
             w.process.join(1)
             self._retire(w, kill=w.process.exitcode is None)  # still there: it is not left behind
 
-    def _dispatch(self) -> None:
+    def dispatch(self) -> None:
+        """Queued tasks to idle workers, starting workers up to ``size``."""
         while self.queue:
             worker = next((w for w in self.workers if not w.task), None)
             if worker is None:
@@ -402,14 +392,14 @@ class _Pool:
             worker.task, worker.started = task, time.monotonic()
 
     def _start(self) -> _Worker:
-        job, parent, workers = self.job, os.getpid(), self.size
+        job, workers = self.job, self.size
         # blocked until the child has set its own handlers: it must never run the parent's Stop
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         # frozen for the fork: the worker's garbage collections then skip all the parent made, so
         # they neither spend time on it nor copy its memory pages (a tenth of a short review)
         gc.freeze()
         try:
-            process = _Process(lambda conn: _serve(conn, job, parent, workers))
+            process = _Process(lambda conn: _serve(conn, job, workers))
         finally:
             gc.unfreeze()  # the parent collects as before: a bot forks workers for every batch
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -527,19 +517,22 @@ class _Channel:
 
 class _Process:
     """A worker process running ``serve`` on its end of the pipes, ``conn`` being the batch's end;
-    ``sentinel`` turns readable when the worker is gone (the pipe's other end closes with it)."""
+    ``sentinel`` turns readable when the worker is gone (the pipe's other end closes with it), and
+    the worker's ``lifeline`` ends when the batch's end of it closes (``_end_with_parent``)."""
 
     def __init__(self, serve: Callable[[_Channel], None]):
         tasks, results = os.pipe(), os.pipe()  # (read, write) each
         self.sentinel, alive = os.pipe()
+        lifeline, self._lifeline = os.pipe()
         self.exitcode: int | None = None
         _flush_std_streams()  # else the worker holds a copy of what is buffered, to write again
         self.pid = os.fork()
         if self.pid == 0:
             code = 1
             try:
-                for fd in (tasks[1], results[0], self.sentinel):
+                for fd in (tasks[1], results[0], self.sentinel, self._lifeline):
                     os.close(fd)
+                _end_with_parent(lifeline)
                 serve(_Channel(tasks[0], results[1]))
                 code = 0
             except SystemExit as exc:
@@ -551,7 +544,7 @@ class _Process:
             finally:
                 _flush_std_streams()
                 os._exit(code)
-        for fd in (tasks[0], results[1], alive):
+        for fd in (tasks[0], results[1], alive, lifeline):
             os.close(fd)
         self.conn = _Channel(results[0], tasks[1])
 
@@ -561,7 +554,25 @@ class _Process:
             self.exitcode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
     def close(self) -> None:
+        """Once joined: closing the lifeline earlier would end the worker."""
         os.close(self.sentinel)
+        os.close(self._lifeline)
+
+
+def _end_with_parent(lifeline: int) -> None:
+    """The kernel ends this worker when the batch process dies, even by SIGKILL and even while the
+    worker is stuck in C code holding the GIL: once every writing end of ``lifeline`` is closed (the
+    batch's, and copies inherited by workers forked later, which end the same way), the kernel sends
+    SIGIO to the owner of this reading end (O_ASYNC), and SIGIO's default action is to terminate.
+    Unlike PR_SET_PDEATHSIG this is tied to the batch process, not to the thread that forked, and
+    needs no ctypes, whose import cost a short review a thirtieth of its time (issue 12)."""
+    import fcntl
+
+    signal.signal(signal.SIGIO, signal.SIG_DFL)
+    fcntl.fcntl(lifeline, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(lifeline, fcntl.F_SETFL, fcntl.fcntl(lifeline, fcntl.F_GETFL) | os.O_ASYNC)
+    if _wait([lifeline], 0):  # the batch died before that took effect
+        os._exit(1)
 
 
 def _flush_std_streams() -> None:
@@ -608,7 +619,7 @@ def stream(
     previous: Extraction | None = None,
     stop: Stop | None = None,
     allow: tuple[str, ...] = (),
-) -> Iterator[ReportOutcome]:
+) -> Generator[ReportOutcome, None, None]:
     """One ReportOutcome per input, in input order, each as soon as it and those before it are done.
 
     With several inputs, workers first read every report's unit and year, so that each report is
@@ -617,8 +628,14 @@ def stream(
     (up to ``jobs`` at a time, no more than the CPUs) within ``config.report_timeout`` seconds, the
     first reading included. The LLM, waiting on the network, reviews narratives here, starting as
     soon as a report is checked (up to ``jobs`` at a time). Once stopped (SIGINT/SIGTERM), every
-    report finished is still handed over, and the others as unfinished."""
-    yield from _Batch(paths, config, jobs, narrative, previous, stop, allow).run()
+    report finished is still handed over, and the others as unfinished.
+
+    A single report is handed to a worker before this returns, so that what the caller does before
+    iterating (setting up its output) runs beside its review: for a short report that is a
+    twentieth of the command's time (issue 12). Close the iterator to stop the batch early."""
+    outcomes = _Batch(paths, config, jobs, narrative, previous, stop, allow).run()
+    next(outcomes)  # the None run() yields once the first reports are under way
+    return cast(Generator[ReportOutcome, None, None], outcomes)
 
 
 def review_paths(
@@ -668,19 +685,26 @@ class _Batch:
         self.errors: dict[int, str] = {}  # unreadable ones, until handed over
         self.done: dict[int, ReportOutcome] = {}  # finished within the window, until handed over
         self.narratives: dict[int, tuple[_Read, Future]] = {}
+        self.handed = self.out = 0  # reports handed to the workers (or found unreadable), and handed over
 
     @property
     def stopped(self) -> bool:
         return self.stop is not None and self.stop.signum is not None
 
-    def run(self) -> Iterator[ReportOutcome]:
+    def run(self) -> Generator[ReportOutcome | None, None, None]:
+        """None once the first reports are under way (``stream``), then each outcome in input order."""
         self.wake_r, self.wake_w = os.pipe()  # written to when an LLM review ends: the pool's wait returns
         for fd in (self.wake_r, self.wake_w):
             os.set_blocking(fd, False)
         try:
             with _Pool(min(self.jobs, os.cpu_count() or 1, len(self.paths)), self.job) as pool:
                 if len(self.paths) > 1:  # one report has nothing to be paired with
+                    yield None  # the caller sets up its output first: pairing can take long
                     self._scan(pool)
+                    self._hand(pool)
+                else:
+                    self._hand(pool)
+                    yield None
                 yield from self._review(pool)
         finally:
             if self.threads:  # when stopped, LLM reviews under way are abandoned, not awaited
@@ -718,22 +742,28 @@ class _Batch:
         j = self.by_key.get(self.keys[i] - 1) if self.keys[i] >= 0 else None
         return self.paths[j] if j is not None else None
 
+    def _hand(self, pool: _Pool) -> None:
+        """The reports of the window not yet handed to the workers, started on the free ones."""
+        while not self.stopped and self.handed < min(len(self.paths), self.out + self.window):
+            i = self.handed
+            if i not in self.errors:
+                left = self.config.report_timeout - self.spent[i]
+                pool.submit(_Task(i, _review, (self.paths[i], self._before(i)), left))
+            self.handed += 1
+        pool.dispatch()
+
     def _review(self, pool: _Pool) -> Iterator[ReportOutcome]:
-        count, nxt, out = len(self.paths), 0, 0
-        while out < count and not self.stopped:
-            while nxt < min(count, out + self.window):
-                if nxt not in self.errors:
-                    left = self.config.report_timeout - self.spent[nxt]
-                    pool.submit(_Task(nxt, _review, (self.paths[nxt], self._before(nxt)), left))
-                nxt += 1
-            if outcome := self._finished(out):
+        count = len(self.paths)
+        while self.out < count and not self.stopped:
+            if outcome := self._finished(self.out):
                 yield outcome
-                out += 1
+                self.out += 1
+                self._hand(pool)
                 continue
             for task, result in self._wait(pool):
                 self._ended(task.index, result)
             self._narratives_done()
-        for i in range(out, count):  # stopped: what is finished still goes out
+        for i in range(self.out, count):  # stopped: what is finished still goes out
             yield self._finished(i) or ReportOutcome(self.paths[i])
 
     def _finished(self, i: int) -> ReportOutcome | None:

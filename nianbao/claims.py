@@ -61,6 +61,11 @@ PATTERN_METRICS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 _ALL_METRICS = {**METRICS, **PATTERN_METRICS}
 
+# The patterns match one clause (_CLAUSE: no 。；;！!？?) with its full-width comma, colon and
+# brackets folded to ASCII (_ASCII), so each class names a mark once: a class of scattered Chinese
+# marks costs `re` a 65,536-entry map to compile, which was a tenth of a text review's start (issue 12).
+_ASCII = str.maketrans("，：（）", ",:()")
+
 # A number is a claim only when it counts the metric's own object, named by its unit: applications
 # 件/件次, cases 件/起/宗, decisions and documents 件. 条/篇/个 count published items or belong to
 # fixed phrases (「三个第一时间」), and an ordinal (第一) is no count at all.
@@ -74,12 +79,12 @@ _NO = r"(?:未(?:发生|出现|产生|收到|受理|接到)|无|没有)"
 
 def _gap(limit: int, banned: str) -> str:
     """Up to ``limit`` characters of one phrase: no digit and none of the ``banned`` words."""
-    return rf"(?:(?!{banned})[^，,。；;\d]){{0,{limit}}}?"
+    return rf"(?:(?!{banned})[^,\d]){{0,{limit}}}?"
 
 
 def _phrase_start(banned: str) -> str:
     """From the start of the phrase, through words none of which is ``banned``."""
-    return rf"(?:^|(?<=[，,：:]))(?:(?!{banned})[^，,。；;：:])*?"
+    return rf"(?:^|(?<=[,:]))(?:(?!{banned})[^,:])*?"
 
 
 # what is published about a metric (信息, 公示, 类, 结果, 决定书…) is not the metric
@@ -91,8 +96,8 @@ _DOC_GAP = "现行|有效|废止|清理|解读|信息|目录"
 _OTHER_APPLICATIONS = "复议|诉讼|办件|审批|许可|服务|补贴|救助"
 # 「收到…申请 N 件」: only the words that can stand between an application and its count
 _APPLICATION = (
-    rf"(?:收到|受理|新收|接收|接到)(?:(?!{_OTHER_APPLICATIONS})[^，,。；;]){{0,30}}?申请(?:公开)?(?:政府信息)?"
-    r"(?:[（(][^）)]{0,12}[）)])?(?:的?(?:数量|总数|件数))?[：:]?" + _TOTAL + _N + _APPS
+    rf"(?:收到|受理|新收|接收|接到)(?:(?!{_OTHER_APPLICATIONS})[^,]){{0,30}}?申请(?:公开)?(?:政府信息)?"
+    r"(?:\([^)]{0,12}\))?(?:的?(?:数量|总数|件数))?:?" + _TOTAL + _N + _APPS
 )
 _REQUESTS = re.compile("申请")
 
@@ -106,19 +111,19 @@ def _decisions(keyword: str) -> str:
 _PATTERNS: tuple[tuple[str, re.Pattern, re.Pattern | None], ...] = tuple(
     (m, re.compile(p), c)
     for m, p, c in (
-        ("received_incl_carry_over", _APPLICATION + r"[^，,。；]{0,10}(?:含|包括)[^，,。；]{0,6}结转", None),
+        ("received_incl_carry_over", _APPLICATION + r"[^,]{0,10}(?:含|包括)[^,]{0,6}结转", None),
         ("new_received", _APPLICATION, None),
         (
             "new_received",
-            r"(?:收到|受理|新收|接收|接到)[^，,。；;\d]{0,6}?"
+            r"(?:收到|受理|新收|接收|接到)[^,\d]{0,6}?"
             + _N
             + _APPS
-            + rf"(?:(?!{_OTHER_APPLICATIONS})[^，,。；;\d]){{0,10}}?申请",
+            + rf"(?:(?!{_OTHER_APPLICATIONS})[^,\d]){{0,10}}?申请",
             None,
         ),
         (
             "new_received",
-            rf"未(?:收到|受理|接到)(?:(?!{_OTHER_APPLICATIONS})[^，,。；;]){{0,20}}?申请(?P<zero>)",
+            rf"未(?:收到|受理|接到)(?:(?!{_OTHER_APPLICATIONS})[^,]){{0,20}}?申请(?P<zero>)",
             None,
         ),
         (
@@ -146,12 +151,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern, re.Pattern | None], ...] = tuple(
         ("litigation", r"行政诉讼" + _gap(12, _OUTCOMES) + _N + _CASES, None),
         (
             "review",
-            _NO + r"[^，,。；]{0,16}?行政复议(?![^，,。；;]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)",
+            _NO + r"[^,]{0,16}?行政复议(?![^,]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)",
             None,
         ),
         (
             "litigation",
-            _NO + r"[^，,。；]{0,20}?行政诉讼(?![^，,。；;]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)",
+            _NO + r"[^,]{0,20}?行政诉讼(?![^,]{0,8}(?:纠错|纠正|败诉|撤销))(?P<zero>)",
             None,
         ),
         (
@@ -189,9 +194,10 @@ def regex_claims(paragraphs: Iterable[Paragraph]) -> list[Claim]:
     for para in paragraphs:
         for clause in _CLAUSE.finditer(para.text):
             sentence = clause.group(0)
+            folded = sentence.translate(_ASCII)  # one for one: its spans are the sentence's
             taken: set[str] = set()
             for metric, pattern, context in _PATTERNS:
-                m = pattern.search(sentence)
+                m = pattern.search(folded)
                 if (
                     not m
                     or metric in taken
@@ -202,7 +208,8 @@ def regex_claims(paragraphs: Iterable[Paragraph]) -> list[Claim]:
                 value = 0 if m.groupdict().get("zero") is not None else cn_int(m.group("n"))
                 if value is not None:
                     taken.add(metric)
-                    claims.append(Claim(metric=metric, value=value, quote=m.group(0), line=para.line))
+                    quote = sentence[m.start() : m.end()]
+                    claims.append(Claim(metric=metric, value=value, quote=quote, line=para.line))
     return claims
 
 

@@ -83,7 +83,8 @@ def review(
         Path | None, typer.Option("--config", help="配置文件（nianbao.toml 或 pyproject.toml）")
     ] = None,
     previous: Annotated[
-        Path | None, typer.Option("--previous", help="同一机关上一年度的报告（跨年核对）")
+        str | None,  # not a Path: a link's // would collapse
+        typer.Option("--previous", metavar="PATH", help="同一机关上一年度的报告文件或链接（跨年核对）"),
     ] = None,
     max_size_mb: Annotated[
         float | None, typer.Option("--max-size-mb", min=0.001, help="单个文件大小上限（MB）")

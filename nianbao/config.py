@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     import tomllib
 
 CONFIG_FILES = ("nianbao.toml", "pyproject.toml")
+# Where a pyproject.toml may hold our table: [tool.nianbao], a dotted tool.nianbao key, or a [tool]
+# table or inline tool table (whose keys may be ours). A file that only names nianbao otherwise (a
+# dependency, a script) is a project's own: neither parsed (tomllib costs a review's start) nor faulted.
+_OUR_TABLE = re.compile(
+    r"""^\s*(?:\[\s*)?["']?tool["']?\s*(?:\.\s*["']?nianbao\b|\]|=)""",
+    re.MULTILINE,
+)
 MAX_REPORT_TIMEOUT = (
     86400  # a worker process over its time is killed; at most a day, so a deadline is always finite
 )
@@ -184,7 +191,7 @@ def _table_of(path: Path) -> dict | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}：无法读取（{exc.__class__.__name__}）") from None
-    if path.name == "pyproject.toml" and "nianbao" not in text:
+    if path.name == "pyproject.toml" and ("nianbao" not in text or not _OUR_TABLE.search(text)):
         return None  # a project's own file, with nothing for us: not ours to parse, nor to fault
     import tomllib  # here: where no configuration file is found, a review never needs it (issue 12)
 
@@ -209,7 +216,7 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
     if path is not None:
         p = Path(path)
         if not p.is_file():
-            raise ConfigError(f"{p}：配置文件不存在")
+            raise ConfigError(f"{p}：{'是文件夹，不是配置文件' if p.is_dir() else '配置文件不存在'}")
         candidates = [p]
     else:
         here = (start or Path.cwd()).resolve()

@@ -9,14 +9,17 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["review"]:
-        from .review_argv import read
+    try:
+        if sys.argv[1:2] == ["review"]:
+            from .review_argv import read
 
-        given = read(sys.argv[2:])
-        if given is not None:
-            from .review_command import guarded, run_or_explain
+            given = read(sys.argv[2:])
+            if given is not None:
+                from .review_command import guarded, run_or_explain
 
-            guarded(lambda: run_or_explain(given))
-    from .cli import main as typer_main
-
+                guarded(lambda: run_or_explain(given))
+        from .cli import main as typer_main
+    except KeyboardInterrupt:  # Ctrl-C while the program loads, before guarded() is there to say so
+        sys.stderr.write("nianbao: 已中断\n")
+        sys.exit(130)
     typer_main()

@@ -65,22 +65,42 @@ def warn(message: str) -> None:
 def guarded(command: Callable[[], int | None]) -> NoReturn:
     """Run the program's ``command`` and exit with its status: Ctrl-C is exit 130, and a bug one line
     for the user instead of a traceback (exit 2)."""
+    if sys.stdout is None:  # started with it closed (>&-)
+        warn("标准输出已关闭，无处写出结果")
+        sys.exit(2)
     try:
         status = command()
         sys.stdout.flush()  # here, not at exit: a reader gone by now is caught below
     except BrokenPipeError:  # the reader stopped reading (… | head): quietly, with click's status
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        _discard_stdout()
         sys.exit(1)
     except KeyboardInterrupt:
         warn("已中断")
         sys.exit(130)
     except Exception as exc:
-        warn(f"内部错误（{exc.__class__.__name__}: {exc}）；请把命令和输入文件报告给维护者")
+        if isinstance(exc, OSError) and exc.errno in _WRITE_FAILURES:
+            warn(f"无法写出结果（{_reason(exc)}）")
+            _discard_stdout()
+            # at once: the exit's finalizers would fail again on what is half written (openpyxl's
+            # workbook) and print their tracebacks
+            _exit_now(2)
+        else:
+            warn(f"内部错误（{exc.__class__.__name__}: {exc}）；请把命令和输入文件报告给维护者")
         sys.exit(2)
     # the interpreter's last garbage collections on the way out would go through everything the
     # review made, for nothing: a short review's exit took as long as its rules
     gc.freeze()
     sys.exit(status)
+
+
+# what writing the output can meet that is no bug of ours (a full disk, a failing device)
+_WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _discard_stdout() -> None:
+    """What is still buffered for stdout cannot be written: the exit would try again and complain."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run_or_explain(given: dict[str, Any]) -> int:
@@ -107,7 +127,7 @@ def run(
     no_llm: bool = False,
     jobs: int = 1,
     config: Path | None = None,
-    previous: Path | None = None,
+    previous: str | None = None,
     max_size_mb: float | None = None,
     timeout: float | None = None,
     output: Path | None = None,
@@ -121,7 +141,6 @@ def run(
     from .batch import Stop, collect, stream
     from .narrative import make_reviewer
     from .rules.cross_year_rules import follows
-    from .summary import Summary, shown_review
 
     format, sort, min_severity = Format(format), SortBy(sort), MinSeverity(min_severity)  # given by name too
     if ocr is not None:  # through the environment: the batch's worker processes inherit it
@@ -145,33 +164,38 @@ def run(
         # text on the terminal already says everything: no progress bar through it, no second
         # mention of an unreadable file or of the totals on stderr
         readable_here = format == Format.text and output is None and sys.stdout.isatty()
-        with (
-            Summary(len(files), sort.value, min_severity.value) as summary,
-            _output(format, output, single) as writer,
-        ):
-            with _progress(0 if readable_here else len(files)) as tick:
-                # each outcome is written as it comes, then dropped: the batch's size costs no memory here
-                for index, o in enumerate(stream(files, cfg, jobs, narrative, prior, stop, allow), 1):
-                    summary.add(index, o.path, o.review, o.error)
-                    if o.review:
-                        writer.review(index, shown_review(o.review, min_severity.value))
-                        r = o.review.report
-                        unpaired = (  # (unpaired implies prior: the check narrows it)
-                            unpaired
-                            and prior is not None
-                            and not follows(r.issuer, r.year, prior.meta.issuer, prior.meta.year)
-                        )
-                    elif o.error:
-                        if not readable_here:
-                            warn(f"{o.path}: {o.error}")
-                        writer.unreadable(index, o.path, o.error)
-                    status = max(status, o.status) if o.finished else status
-                    tick()
-            if stop.signum:
-                summary.interrupted = signal.Signals(stop.signum).name
-            writer.finish(summary)
-            if output is not None:  # the output went to a file: the summary is shown here
-                _text_writer(sys.stdout, single).finish(summary)
+        # started before the output is set up: for a single report, importing and opening that
+        # runs beside its review (stream)
+        with contextlib.closing(stream(files, cfg, jobs, narrative, prior, stop, allow)) as outcomes:
+            from .summary import Summary, shown_review
+
+            with (
+                Summary(len(files), sort.value, min_severity.value) as summary,
+                _output(format, output, single) as writer,
+            ):
+                with _progress(0 if readable_here else len(files)) as tick:
+                    # each outcome is written as it comes, then dropped: the batch's size costs no memory here
+                    for index, o in enumerate(outcomes, 1):
+                        summary.add(index, o.path, o.review, o.error)
+                        if o.review:
+                            writer.review(index, shown_review(o.review, min_severity.value))
+                            r = o.review.report
+                            unpaired = (  # (unpaired implies prior: the check narrows it)
+                                unpaired
+                                and prior is not None
+                                and not follows(r.issuer, r.year, prior.meta.issuer, prior.meta.year)
+                            )
+                        elif o.error:
+                            if not readable_here:
+                                warn(f"{o.path}: {o.error}")
+                            writer.unreadable(index, o.path, o.error)
+                        status = max(status, o.status) if o.finished else status
+                        tick()
+                if stop.signum:
+                    summary.interrupted = signal.Signals(stop.signum).name
+                writer.finish(summary)
+                if output is not None:  # the output went to a file: the summary is shown here
+                    _text_writer(sys.stdout, single).finish(summary)
         if unpaired and prior is not None:  # (unpaired implies prior)
             warn(
                 f"--previous 是 {prior.meta.issuer or '未识别机关'} {prior.meta.year or '未知'} 年度的报告，"
@@ -190,12 +214,12 @@ def run(
     return status
 
 
-def _previous(path: Path, cfg: Config, stop: Stop, allow: tuple[str, ...]) -> Extraction | None:
+def _previous(path: str, cfg: Config, stop: Stop, allow: tuple[str, ...]) -> Extraction | None:
     from .batch import read_previous
 
-    result = read_previous(str(path), cfg, stop, allow)
+    result = read_previous(path, cfg, stop, allow)
     if isinstance(result, str):
-        raise UserError(f"{path}: {result}")
+        raise UserError(f"--previous {path}: {result}")
     return result
 
 

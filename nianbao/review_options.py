@@ -8,7 +8,7 @@ OPTIONS = (
     ('no_llm', ('--no-llm',), (), 'flag', (), False, False),
     ('jobs', ('--jobs', '-j'), (), 'int', (1, 64), False, 1),
     ('config', ('--config',), (), 'path', (), False, None),
-    ('previous', ('--previous',), (), 'path', (), False, None),
+    ('previous', ('--previous',), (), 'text', (), False, None),
     ('max_size_mb', ('--max-size-mb',), (), 'float', (0.001, None), False, None),
     ('timeout', ('--timeout',), (), 'float', (0.001, 86400), False, None),
     ('output', ('--output', '-o'), (), 'path', (), False, None),

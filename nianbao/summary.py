@@ -7,11 +7,11 @@ a province's 20,000 reports cost the main process what 100 do, and SQLite sorts 
 
 from __future__ import annotations
 
-import json
+import pickle
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 from .models import SEVERITY_ORDER, Finding, Review, Severity
@@ -117,7 +117,7 @@ class Summary:
         self._db.execute("PRAGMA cache_size = -256")  # KiB: the rows live on disk, not in this process
         self._db.execute(
             "CREATE TABLE r (idx INTEGER, path BLOB, unit TEXT, year INTEGER, template TEXT, "
-            "verdict TEXT, error INTEGER, warning INTEGER, info INTEGER, first TEXT, top_rule TEXT, "
+            "verdict TEXT, error INTEGER, warning INTEGER, info INTEGER, first BLOB, top_rule TEXT, "
             "reason TEXT)"
         )
 
@@ -144,14 +144,12 @@ class Summary:
         self._rules.update(kinds)
         self._rule_reports.update(kinds.keys())
         first = [
-            asdict(  # kept in the private database, read back below
-                FirstError(
-                    rule=f.rule,
-                    message=f.message,
-                    cell=f.location.cell,
-                    line=f.location.line,
-                    page=f.location.page,
-                )
+            FirstError(
+                rule=f.rule,
+                message=f.message,
+                cell=f.location.cell,
+                line=f.location.line,
+                page=f.location.page,
             )
             for f in review.findings
             if f.severity == "error"
@@ -169,7 +167,7 @@ class Summary:
                 review.counts.get("error", 0),
                 review.counts.get("warning", 0),
                 review.counts.get("info", 0),
-                json.dumps(first, ensure_ascii=False),
+                pickle.dumps(first),  # the private database's own: read back by rows()
                 shown[0].rule if shown else None,
             ),
         )
@@ -219,7 +217,7 @@ class Summary:
                 template=template,
                 verdict=verdict,
                 counts={} if verdict == "unreadable" else {"error": error, "warning": warning, "info": info},
-                first_errors=[FirstError(**e) for e in json.loads(first or "[]")],
+                first_errors=pickle.loads(first) if first else [],
                 reason=reason,
             )
 
@@ -238,6 +236,8 @@ class Summary:
 
     def json_chunks(self, newline: str) -> Iterator[str]:
         """The summary object as JSON, row by row (``newline`` between rows: "" for JSON Lines)."""
+        import json  # here: a text review writes no JSON (issue 12)
+
         from .contract import dump
 
         yield json.dumps(self.head(), ensure_ascii=False)[:-1] + ', "reports": ['

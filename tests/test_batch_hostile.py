@@ -11,6 +11,7 @@ can cost, which makes them deterministic on a slow or busy machine too."""
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -213,9 +214,27 @@ def test_workers_die_with_the_command_even_when_it_is_killed(tmp_path, reaper):
     slow_report(tmp_path / "2-slow.txt")
     run = Run(tmp_path, "--no-llm", "--jobs", "2")
     workers = run.busy_workers(2, cpu=0.5)
-    run.proc.kill()  # no handler runs: the kernel kills the workers (PR_SET_PDEATHSIG)
+    run.proc.kill()  # no handler runs: the kernel ends the workers (SIGIO on their lifeline pipe)
     run.proc.wait()
     until(lambda: not running(workers), seconds=5, what="the workers to die")
+
+
+def test_a_worker_stuck_in_c_code_ends_when_its_lifeline_closes():
+    """What the kernel does for a worker when the batch dies: a regex backtracking for ever holds the
+    GIL, so no Python code of the worker could notice."""
+    from nianbao.batch import _Process
+
+    process = _Process(lambda conn: re.match(r"(a+)+$", "a" * 64 + "b"))
+    try:
+        time.sleep(0.2)  # under way
+        os.close(process._lifeline)  # as the batch's death closes it
+        process.join(timeout=5)
+        assert process.exitcode == -signal.SIGIO
+    finally:
+        if process.exitcode is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.join()
+        os.close(process.sentinel)
 
 
 # ---- SIGINT and SIGTERM ----------------------------------------------------------------------------

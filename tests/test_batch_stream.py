@@ -14,9 +14,17 @@ import openpyxl
 import pytest
 from conftest import seed
 from report_builder import build_report
-from test_batch_hostile import children, cpu_seconds, quick_reports, reaper, slow_report, until  # noqa: F401
+from test_batch_hostile import (  # noqa: F401
+    children,
+    cpu_seconds,
+    quick_reports,
+    reaper,
+    running,
+    slow_report,
+    until,
+)
 
-from nianbao.batch import review_paths
+from nianbao.batch import review_paths, stream
 from nianbao.config import Config
 from nianbao.narrative.heuristic import heuristic_review
 from nianbao.summary import Summary, shown_review
@@ -53,6 +61,24 @@ def test_the_first_review_is_written_while_the_last_is_read_and_ctrl_c_keeps_it(
     assert summary["interrupted"] == "SIGINT" and summary["totals"]["unfinished"] == 1
     assert [r["path"][-5:] for r in summary["reports"]] == ["1.txt", "2.txt", "3.txt"]
     assert err.splitlines()[-1] == "共 4 份：通过 0，有警告 1，不通过 2，无法读取 0，未审阅（已中断）1"
+
+
+def test_a_single_report_is_under_way_when_stream_returns_and_closing_stops_it(tmp_path):
+    """The caller sets up its output beside the review (issue 12); a caller that gives up closes."""
+    slow = slow_report(tmp_path / "slow.txt")
+    outcomes = stream([str(slow)], Config())
+    [worker] = children(os.getpid())
+    until(lambda: cpu_seconds(worker) > 0.3, what="the worker to be reviewing")
+    outcomes.close()
+    assert not running({worker})
+
+
+def test_a_batch_hands_over_to_its_caller_before_pairing(tmp_path):
+    """Pairing reads every report first: the caller's output is set up before that, not after."""
+    paths = [str(p) for p in quick_reports(tmp_path, ["1.txt", "2.txt"])]
+    outcomes = stream(paths, Config())
+    assert not children(os.getpid())  # nothing read yet
+    assert [o.path for o in outcomes] == paths
 
 
 def test_ctrl_c_leaves_a_valid_workbook(tmp_path, reaper):  # noqa: F811

@@ -102,9 +102,15 @@ def test_bad_input_exit_2_with_one_line(name, reason):
 
 def test_too_large_and_missing(tmp_path):
     proc = nianbao("review", seed("000"), "--max-size-mb", "0.001", "--no-llm")
-    assert proc.returncode == 2 and "文件过大" in proc.stderr
+    assert proc.returncode == 2 and "文件过大（" in proc.stderr and "KB，上限 1.02 KB）" in proc.stderr
     proc = nianbao("review", tmp_path / "nope.docx")
     assert proc.returncode == 2 and "文件不存在" in proc.stderr
+
+
+def test_a_huge_size_limit_is_a_limit_not_a_buffer():
+    """--max-size-mb 1e9 is a petabyte: the file is read by what it holds, not by the limit."""
+    proc = nianbao("review", seed("004"), "--max-size-mb", "1e9", "--no-llm")
+    assert proc.returncode in (0, 1) and proc.stderr == "", proc.stderr
 
 
 def test_bad_input_does_not_stop_the_batch():
@@ -189,12 +195,36 @@ def test_pyproject_tool_table_and_bad_config(tmp_path):
     )
 
 
+def test_a_config_that_is_not_a_file_says_what_it_is(tmp_path):
+    proc = nianbao("review", seed("004"), "--no-llm", "--config", tmp_path)
+    assert proc.returncode == 2 and proc.stderr == f"nianbao: {tmp_path}：是文件夹，不是配置文件\n"
+    proc = nianbao("review", seed("004"), "--no-llm", "--config", tmp_path / "nope.toml")
+    assert proc.returncode == 2 and proc.stderr == f"nianbao: {tmp_path / 'nope.toml'}：配置文件不存在\n"
+
+
 def test_a_projects_own_pyproject_is_not_ours_to_fault(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[project\nname = 'x'\n", encoding="utf-8")  # broken
+    assert nianbao("review", seed("004"), "--no-llm", cwd=tmp_path).returncode == 0
+    # naming nianbao (a dependency, a script) does not make the file ours
+    (tmp_path / "pyproject.toml").write_text(
+        '[project\ndependencies = ["nianbao"]\n[project.scripts]\nnianbao = "nianbao.entry:main"\n',
+        encoding="utf-8",
+    )
     assert nianbao("review", seed("004"), "--no-llm", cwd=tmp_path).returncode == 0
     (tmp_path / "pyproject.toml").write_text("[tool.nianbao\n", encoding="utf-8")
     proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
     assert proc.returncode == 2 and "TOML 格式错误" in proc.stderr
+
+
+def test_our_keys_in_a_pyproject_tool_table_however_spelt(tmp_path):
+    for text in (
+        '[tool]\nnianbao = { disable = ["no-such-rule"] }\n',
+        'tool.nianbao.disable = ["no-such-rule"]\n',
+        '[ tool . "nianbao" ]\ndisable = ["no-such-rule"]\n',
+    ):
+        (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+        proc = nianbao("review", seed("004"), "--no-llm", cwd=tmp_path)
+        assert proc.returncode == 2 and "未知的规则 no-such-rule" in proc.stderr, text
 
 
 def test_a_misspelt_config_key_is_named_with_the_key_meant(tmp_path):
@@ -282,6 +312,40 @@ def test_a_reader_that_stops_reading_ends_the_review_quietly(output):
     assert "Traceback" not in stderr and "内部错误" not in stderr and "Exception ignored" not in stderr, (
         stderr
     )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full (a device that is always full)")
+@pytest.mark.parametrize(
+    "output",
+    [[], ["-f", "json"], ["-f", "jsonl", "-o", "/dev/full"], ["-f", "xlsx", "-o", "/dev/full"]],
+    ids=str,
+)
+def test_a_full_disk_is_named_not_an_internal_error(output):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "nianbao", "review", str(seed("004")), "--no-llm", *output],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    assert proc.returncode == 2 and proc.stderr == "nianbao: 无法写出结果（磁盘已满）\n"
+
+
+def test_a_closed_stdout_is_named():
+    """``nianbao review report.txt >&-``: nowhere to write, said in one line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
+    proc = subprocess.run(
+        f'"{sys.executable}" -m nianbao review "{seed("004")}" --no-llm >&-',
+        shell=True,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and proc.stderr == "nianbao: 标准输出已关闭，无处写出结果\n"
 
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names are always UTF-8")

@@ -5,6 +5,7 @@ measures the time; this keeps a stray top-level import from quietly adding to it
 import subprocess
 import sys
 
+import pytest
 from conftest import seed
 
 # modules `nianbao review report.txt --no-llm` has no use for, and who imports them when needed
@@ -16,12 +17,23 @@ NOT_NEEDED = {
     "logging": "nianbao.review, when a narrative review fails",
     "concurrent.futures": "nianbao.batch, for the LLM's threads",
     "tomllib": "nianbao.config, when there is a configuration file",
+    "json": "nianbao.summary and nianbao.export, for JSON out",
     "multiprocessing": "nobody: a batch forks its workers itself",
     "nianbao.narrative.settings": "nianbao.narrative.make_reviewer, unless --no-llm",
 }
 
 
-def test_a_text_review_loads_nothing_it_does_not_need(tmp_path):
+@pytest.mark.parametrize(
+    "pyproject",
+    [
+        pytest.param(None, id="no-configuration-file"),
+        # a project that depends on nianbao, with no table of ours: not parsed
+        pytest.param('[project]\nname = "x"\ndependencies = ["nianbao"]\n', id="a-projects-own-pyproject"),
+    ],
+)
+def test_a_text_review_loads_nothing_it_does_not_need(tmp_path, pyproject):
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     code = (
         "import runpy, sys\n"
         "report, names = sys.argv[1], sys.argv[2:]\n"
@@ -32,7 +44,7 @@ def test_a_text_review_loads_nothing_it_does_not_need(tmp_path):
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, str(seed("004")), *NOT_NEEDED],
-        cwd=tmp_path,  # no configuration file here or above
+        cwd=tmp_path,  # no configuration file here (but pyproject's) or above
         capture_output=True,
         text=True,
         timeout=60,

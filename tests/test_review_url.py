@@ -66,3 +66,15 @@ def test_an_unreachable_server(tmp_path):
         proc.returncode == 2
         and proc.stderr == "nianbao: http://127.0.0.1:9/report.html: 无法下载：连接被拒绝\n"
     )
+
+
+def test_last_years_report_may_be_a_link_too(site):
+    """--previous takes a link as the inputs do (its // kept): this one is the same year as the
+    input, so it is read and named, and no cross-year check is made."""
+    proc = nianbao(
+        "review", seed("004"), "--previous", f"{site}/2024.txt", "--allow-host", "127.0.0.1", "--no-llm"
+    )
+    assert proc.returncode != 2 and "不是任何输入报告的上一年度报告，未做跨年核对" in proc.stderr, proc.stderr
+    proc = nianbao("review", seed("004"), "--previous", f"{site}/missing.html", "--allow-host", "127.0.0.1")
+    assert proc.returncode == 2
+    assert proc.stderr == f"nianbao: --previous {site}/missing.html: 无法下载：服务器返回 HTTP 404\n"
