@@ -314,6 +314,18 @@ def test_a_reader_that_stops_reading_ends_the_review_quietly(output):
     )
 
 
+def review_failing_to_write(*output, **popen) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao", "review", str(seed("004")), "--no-llm", *output],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=60,
+        **popen,
+    )
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full (a device that is always full)")
 @pytest.mark.parametrize(
     "output",
@@ -321,30 +333,14 @@ def test_a_reader_that_stops_reading_ends_the_review_quietly(output):
     ids=str,
 )
 def test_a_full_disk_is_named_not_an_internal_error(output):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
     with open("/dev/full", "w") as full:
-        proc = subprocess.run(
-            [sys.executable, "-m", "nianbao", "review", str(seed("004")), "--no-llm", *output],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+        proc = review_failing_to_write(*output, stdout=full)
     assert proc.returncode == 2 and proc.stderr == "nianbao: 无法写出结果（磁盘已满）\n"
 
 
 def test_a_closed_stdout_is_named():
     """``nianbao review report.txt >&-``: nowhere to write, said in one line."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "NIANBAO"))}
-    proc = subprocess.run(
-        f'"{sys.executable}" -m nianbao review "{seed("004")}" --no-llm >&-',
-        shell=True,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    proc = review_failing_to_write(preexec_fn=lambda: os.close(1))
     assert proc.returncode == 2 and proc.stderr == "nianbao: 标准输出已关闭，无处写出结果\n"
 
 

@@ -19,6 +19,7 @@ NOT_NEEDED = {
     "tomllib": "nianbao.config, when there is a configuration file",
     "json": "nianbao.summary and nianbao.export, for JSON out",
     "multiprocessing": "nobody: a batch forks its workers itself",
+    "numpy": "extractors.ocr and ocr_engine, for a scanned page (its import alone is 100 ms)",
     "nianbao.narrative.settings": "nianbao.narrative.make_reviewer, unless --no-llm",
 }
 
