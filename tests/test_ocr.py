@@ -235,6 +235,33 @@ def _threads(job, arg) -> int:
     return ocr_engine.threads()
 
 
+# ---- the models, their element-wise steps fused --------------------------------------------------
+
+
+def test_the_fused_models_compute_what_the_shipped_ones_do():
+    import cv2
+    import numpy as np
+    import onnxruntime as ort
+    import rapidocr_onnxruntime
+    from PIL import Image
+
+    grey = np.asarray(Image.open(SCANS / "002-top.png").convert("L"))
+    line = grey[331:374, 193:537]  # the start of a line of text, as the recogniser is shown one
+    pictures = {"det": cv2.resize(grey, (1024, 480)), "rec": cv2.resize(line, (384, 48))}
+    for name, picture in pictures.items():
+        model = str(Path(rapidocr_onnxruntime.__file__).parent / f"models/ch_PP-OCRv4_{name}_infer.onnx")
+        fused = ocr_engine._fused(model)
+        assert b"HardSwish" in fused  # the rewrite found its patterns in the shipped model
+        shipped, ours = (ort.InferenceSession(m, providers=["CPUExecutionProvider"]) for m in (model, fused))
+        page = np.repeat((picture.astype(np.float32) / 127.5 - 1)[None, None], 3, axis=1)
+        feed = {shipped.get_inputs()[0].name: page}
+        expected, got = shipped.run(None, feed)[0], ours.run(None, feed)[0]
+        assert got.shape == expected.shape and np.abs(got - expected).max() < 1e-3
+        assert (expected > 0.3).any()  # text was found: the page is no blank that any model passes
+        if name == "rec":  # the same character, or none, at every step of the line
+            assert (got.argmax(-1) == expected.argmax(-1)).all() and (expected.argmax(-1) > 0).sum() > 3
+
+
 # ---- the cache ----------------------------------------------------------------------------------
 
 
