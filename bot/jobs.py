@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from extractors.errors import LoadError
-from extractors.load import sniff
+from extractors.load import sniff, too_large
 from nianbao.contract import load
 from nianbao.errors import UserError
 from nianbao.models import Finding, Review
@@ -152,9 +152,7 @@ class Runner:
     def _download(self, info: dict) -> Fetched:
         size = info.get("size")
         if size is not None and size > self.limits.max_bytes:
-            raise FetchError(
-                f"文件过大（{size / 1048576:.1f} MB，上限 {self.limits.max_bytes / 1048576:.0f} MB）"
-            )
+            raise FetchError(too_large(size, self.limits.max_bytes))
         url = info.get("url_private_download") or info.get("url_private")
         if not url:
             raise FetchError("Slack 没有提供这个文件的下载地址（外部文件或已删除）")

@@ -31,7 +31,7 @@ from .pdf_page import Glyph, PageContent
 # A page's reading depends on the engine and its models and on how this reader turns lines into
 # characters: bump _READER when the latter changes, and every older cache entry is missed.
 # 6: lines found on the inked part of the page, read one at a time (ocr_engine); 7: the models'
-# element-wise steps fused (ocr_engine._fused), the same characters and boxes, probabilities within 4e-4
+# element-wise steps fused (onnx_fusion.fused), the same characters and boxes, probabilities within 4e-4
 _READER = 7
 VERSION = f"rapidocr_onnxruntime {version('rapidocr_onnxruntime')}; reader {_READER}"
 MAX_PIXELS = 50_000_000  # a page image: A4 scanned at 600 dpi is 35 million pixels

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import ocr, ocr_engine
+from extractors import ocr, ocr_engine, onnx_fusion
 from extractors.errors import LimitError, LoadError
 from extractors.load import load_bytes, load_path
 from extractors.tables import LOW_CONFIDENCE
@@ -250,7 +250,7 @@ def test_the_fused_models_compute_what_the_shipped_ones_do():
     pictures = {"det": cv2.resize(grey, (1024, 480)), "rec": cv2.resize(line, (384, 48))}
     for name, picture in pictures.items():
         model = str(Path(rapidocr_onnxruntime.__file__).parent / f"models/ch_PP-OCRv4_{name}_infer.onnx")
-        fused = ocr_engine._fused(model)
+        fused = onnx_fusion.fused(model)
         assert b"HardSwish" in fused  # the rewrite found its patterns in the shipped model
         shipped, ours = (ort.InferenceSession(m, providers=["CPUExecutionProvider"]) for m in (model, fused))
         page = np.repeat((picture.astype(np.float32) / 127.5 - 1)[None, None], 3, axis=1)
